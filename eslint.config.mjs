@@ -1,0 +1,110 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+/**
+ * The layout table of DESIGN.md, enforced. Each layer lists what it may not reach; the
+ * few exceptions carry their reason here rather than as inline disables.
+ */
+const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'net', 'http', 'https', 'child_process', 'crypto', 'url'];
+
+const restrict = (/** @type {{ group: string[], message: string }[]} */ patterns) => ({
+  'no-restricted-imports': ['error', { patterns }],
+});
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/', 'dist/', 'out/', '.tsbuild/', 'e2e/artifacts/', '.ci/'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.tsx', '.js', '.mjs'] } } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './shared',
+              from: ['./electron', './renderer', './e2e', './bench', './scripts'],
+              message: 'shared/ imports nothing outside shared/ (DESIGN.md, Layout).',
+            },
+            {
+              target: './electron/core',
+              from: ['./electron/!(core)/**', './electron/*.ts', './renderer', './e2e'],
+              message: 'electron/core/ is plain Node: it may import shared/ and node: only.',
+            },
+            {
+              target: './renderer',
+              from: ['./electron', './e2e', './bench', './scripts'],
+              message: 'renderer/ talks to the core only through the bridge contract in shared/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    // Pure model, protocols and contract: no Node, DOM, Electron, React or JsSIP.
+    files: ['shared/**/*.ts'],
+    ignores: ['shared/**/*.test.ts'],
+    rules: restrict([
+      { group: NODE_BUILTINS, message: 'shared/ is pure: no Node built-ins.' },
+      { group: ['electron', 'react', 'react-dom', 'jssip', 'zustand'], message: 'shared/ is pure.' },
+    ]),
+  },
+  {
+    // Unit tests of shared/ run under node:test; they may use its runner and assert.
+    files: ['shared/**/*.test.ts'],
+    rules: restrict([
+      { group: ['electron', 'react', 'react-dom', 'jssip', 'zustand'], message: 'shared/ is pure.' },
+    ]),
+  },
+  {
+    files: ['electron/core/**/*.ts'],
+    rules: restrict([
+      { group: ['electron'], message: 'electron/core/ runs without the Electron binary.' },
+      { group: ['react', 'react-dom', 'jssip', 'zustand'], message: 'UI libraries belong to renderer/.' },
+    ]),
+  },
+  {
+    files: ['electron/*.ts'],
+    rules: restrict([
+      { group: ['react', 'react-dom', 'jssip', 'zustand'], message: 'UI libraries belong to renderer/.' },
+    ]),
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    ignores: ['renderer/sip/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...restrict([
+        { group: NODE_BUILTINS, message: 'The renderer has no Node.' },
+        { group: ['electron'], message: 'The renderer reaches Electron only through the preload bridge.' },
+        { group: ['jssip'], message: 'Only renderer/sip/ imports JsSIP.' },
+      ]),
+    },
+  },
+  {
+    files: ['renderer/vite.config.ts', 'vite.config.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+);

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { LineNumberSchema } from './command.ts';
+
+/**
+ * What a backend (or the PBX through a door) reports about calls. The switchboard folds
+ * these into the line table with the pure transitions in `line-table.ts`.
+ */
+
+const Party = z.string().max(128);
+
+export const CallEventSchema = z.discriminatedUnion('kind', [
+  /** An inbound call is alerting on the line. */
+  z.object({
+    kind: z.literal('Incoming'),
+    line: LineNumberSchema,
+    number: Party,
+    callerId: Party.optional(),
+  }),
+  /** We placed an outbound call and the far end has not answered yet. */
+  z.object({
+    kind: z.literal('Dialing'),
+    line: LineNumberSchema,
+    number: Party,
+    callerId: Party.optional(),
+  }),
+  /** The call on the line is connected (answered here, at a desk phone, or by the PBX). */
+  z.object({
+    kind: z.literal('Established'),
+    line: LineNumberSchema,
+    number: Party.optional(),
+    callerId: Party.optional(),
+  }),
+  z.object({ kind: z.literal('Held'), line: LineNumberSchema }),
+  z.object({ kind: z.literal('Resumed'), line: LineNumberSchema }),
+  z.object({ kind: z.literal('LineSelected'), line: LineNumberSchema }),
+  z.object({
+    kind: z.literal('Terminated'),
+    line: LineNumberSchema,
+    reason: z.enum(['hangup', 'transferred', 'diverted', 'rejected', 'failed']).optional(),
+  }),
+]);
+
+export type CallEvent = z.infer<typeof CallEventSchema>;
+export type CallEventKind = CallEvent['kind'];

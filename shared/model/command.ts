@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * The one vocabulary every door speaks after translation, and every backend executes.
+ * Schemas are the source of truth so that the bridge validates exactly what the type says.
+ */
+
+/** Lines are numbered from 1, as every vendor document numbers them. */
+export const LineNumberSchema = z.number().int().min(1).max(64);
+export type LineNumber = z.infer<typeof LineNumberSchema>;
+
+/** A dialable string as a user or CRM wrote it; normalisation happens in the backend. */
+const DialString = z.string().trim().min(1).max(64);
+
+export const ForwardModeSchema = z.enum(['off', 'always', 'busy', 'noAnswer']);
+
+export const CommandSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('MakeCall'), number: DialString, line: LineNumberSchema.optional() }),
+  z.object({ kind: z.literal('Answer'), line: LineNumberSchema.optional() }),
+  z.object({ kind: z.literal('Drop'), line: LineNumberSchema.optional() }),
+  z.object({ kind: z.literal('Hold'), line: LineNumberSchema.optional() }),
+  z.object({ kind: z.literal('Retrieve'), line: LineNumberSchema.optional() }),
+  /** Swap the held and the active call (TAPIMaster "Toggle"). */
+  z.object({ kind: z.literal('Alternate') }),
+  /** Blind transfer when `target` is given, otherwise attended transfer between the two lines. */
+  z.object({
+    kind: z.literal('Transfer'),
+    line: LineNumberSchema.optional(),
+    target: DialString.optional(),
+  }),
+  z.object({ kind: z.literal('Conference') }),
+  /** Send a ringing call elsewhere before it is answered (TAPIMaster "Redirect"). */
+  z.object({ kind: z.literal('Divert'), line: LineNumberSchema.optional(), target: DialString }),
+  z.object({ kind: z.literal('Pickup'), extension: DialString }),
+  z.object({ kind: z.literal('Forward'), mode: ForwardModeSchema, target: DialString.optional() }),
+  z.object({ kind: z.literal('DoNotDisturb'), enabled: z.boolean() }),
+  z.object({ kind: z.literal('SelectLine'), line: LineNumberSchema }),
+  z.object({
+    kind: z.literal('SendDtmf'),
+    line: LineNumberSchema.optional(),
+    digits: z.string().regex(/^[0-9*#A-D]{1,32}$/),
+  }),
+]);
+
+export type Command = z.infer<typeof CommandSchema>;
+export type CommandKind = Command['kind'];
+
+export const COMMAND_KINDS: readonly CommandKind[] = CommandSchema.options.map(
+  (option) => option.shape.kind.value,
+);

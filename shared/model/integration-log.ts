@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/**
+ * One request that reached a door, as an installer needs to see it when a CRM
+ * integration "does nothing": where it came from, what arrived, how we read it, what it did.
+ */
+export const DoorSchema = z.enum(['listen-port']);
+export type Door = z.infer<typeof DoorSchema>;
+
+export const LogEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.number(),
+  door: DoorSchema,
+  from: z.string(),
+  raw: z.string(),
+  /** How the request was read, in words; empty when it could not be read. */
+  reading: z.string(),
+  /** The error that names the bad part, when there was one. */
+  error: z.string().nullable(),
+  /** What it did to the lines, or why it did nothing. */
+  outcome: z.string(),
+});
+export type LogEntry = z.infer<typeof LogEntrySchema>;
+
+/** Raw requests longer than this are cut in the log; the log must stay small. */
+export const LOG_RAW_LIMIT = 2048;
+export const LOG_CAPACITY = 500;

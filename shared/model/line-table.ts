@@ -1,0 +1,271 @@
+import type { CallEvent } from './call-event.ts';
+import { err, ok, type Result } from '../result.ts';
+
+/**
+ * The line table: lines 1..N, each idle or carrying one call. Call state is a
+ * discriminated union on `phase`, so a held call always has the time it was answered and
+ * a ringing call never does. Transitions are pure: same table, event and clock in, same
+ * table out.
+ */
+
+export type Direction = 'inbound' | 'outbound';
+
+interface CallBase {
+  /** Unique within one core run; history rows keep it. */
+  readonly id: string;
+  readonly direction: Direction;
+  readonly number: string;
+  readonly callerId: string;
+  /** Epoch milliseconds. */
+  readonly startedAt: number;
+}
+
+export type Call =
+  | (CallBase & { readonly phase: 'ringing' })
+  | (CallBase & { readonly phase: 'dialing' })
+  | (CallBase & { readonly phase: 'established'; readonly answeredAt: number })
+  | (CallBase & { readonly phase: 'held'; readonly answeredAt: number; readonly heldAt: number });
+
+export type CallPhase = Call['phase'];
+
+export interface Line {
+  readonly line: number;
+  readonly call: Call | null;
+}
+
+export interface LineTable {
+  readonly lines: readonly Line[];
+  /** The line that commands without an explicit line act on. Always within 1..N. */
+  readonly selected: number;
+}
+
+export type CallOutcome = 'answered' | 'missed' | 'unanswered';
+
+/** What a call leaves behind in the history once it ends. */
+export interface HistoryRecord {
+  readonly id: string;
+  readonly line: number;
+  readonly direction: Direction;
+  readonly number: string;
+  readonly callerId: string;
+  readonly startedAt: number;
+  readonly answeredAt: number | null;
+  readonly endedAt: number;
+  readonly outcome: CallOutcome;
+}
+
+export const MAX_LINES = 64;
+
+export function createLineTable(lineCount: number): LineTable {
+  const count = Math.min(Math.max(1, Math.trunc(lineCount)), MAX_LINES);
+  return {
+    lines: Array.from({ length: count }, (_, index) => ({ line: index + 1, call: null })),
+    selected: 1,
+  };
+}
+
+export type TransitionErrorCode = 'line-out-of-range' | 'no-call-on-line' | 'not-allowed-in-phase';
+
+export interface TransitionError {
+  readonly code: TransitionErrorCode;
+  readonly line: number;
+  readonly message: string;
+}
+
+export interface Transition {
+  readonly table: LineTable;
+  /** Calls that ended with this event, in the order they ended. */
+  readonly ended: readonly HistoryRecord[];
+  /** False when the event was valid but described what the table already showed. */
+  readonly changed: boolean;
+}
+
+export interface Clock {
+  readonly now: number;
+  /** Called once for each call that starts; keeps transitions free of randomness. */
+  readonly newCallId: () => string;
+}
+
+export function findLine(table: LineTable, line: number): Line | undefined {
+  return table.lines[line - 1];
+}
+
+export function endCall(call: Call, line: number, endedAt: number): HistoryRecord {
+  const answeredAt = call.phase === 'established' || call.phase === 'held' ? call.answeredAt : null;
+  const outcome: CallOutcome =
+    answeredAt !== null ? 'answered' : call.direction === 'inbound' ? 'missed' : 'unanswered';
+  return {
+    id: call.id,
+    line,
+    direction: call.direction,
+    number: call.number,
+    callerId: call.callerId,
+    startedAt: call.startedAt,
+    answeredAt,
+    endedAt: Math.max(endedAt, call.startedAt),
+    outcome,
+  };
+}
+
+function withCall(table: LineTable, line: number, call: Call | null): LineTable {
+  return {
+    ...table,
+    lines: table.lines.map((entry) => (entry.line === line ? { line, call } : entry)),
+  };
+}
+
+const unchanged = (table: LineTable): Transition => ({ table, ended: [], changed: false });
+
+function refuse(code: TransitionErrorCode, line: number, message: string) {
+  return err<TransitionError>({ code, line, message });
+}
+
+/**
+ * Fold one event into the table. Third-party PBXs are sloppy senders, so the rules lean
+ * towards what the user should see rather than towards rejecting: a repeated event is a
+ * no-op, `Established` without a prior `Incoming` creates the call, and a new call on a
+ * busy line ends the old one into history rather than dropping it. What cannot make sense
+ * (holding a ringing call, resuming an idle line) is refused and changes nothing.
+ */
+export function applyEvent(
+  table: LineTable,
+  event: CallEvent,
+  clock: Clock,
+): Result<Transition, TransitionError> {
+  const entry = findLine(table, event.line);
+  if (!entry) {
+    return refuse(
+      'line-out-of-range',
+      event.line,
+      `line ${event.line} does not exist; this extension has lines 1 to ${table.lines.length}`,
+    );
+  }
+  const current = entry.call;
+  const { now } = clock;
+
+  switch (event.kind) {
+    case 'Incoming':
+    case 'Dialing': {
+      const phase = event.kind === 'Incoming' ? 'ringing' : 'dialing';
+      const direction: Direction = event.kind === 'Incoming' ? 'inbound' : 'outbound';
+      if (current && current.phase === phase && current.number === event.number) {
+        return ok(unchanged(table));
+      }
+      const ended = current ? [endCall(current, event.line, now)] : [];
+      const call: Call = {
+        id: clock.newCallId(),
+        direction,
+        number: event.number,
+        callerId: event.callerId ?? '',
+        startedAt: now,
+        phase,
+      };
+      return ok({ table: withCall(table, event.line, call), ended, changed: true });
+    }
+
+    case 'Established': {
+      if (!current) {
+        const call: Call = {
+          id: clock.newCallId(),
+          direction: 'inbound',
+          number: event.number ?? '',
+          callerId: event.callerId ?? '',
+          startedAt: now,
+          phase: 'established',
+          answeredAt: now,
+        };
+        return ok({ table: withCall(table, event.line, call), ended: [], changed: true });
+      }
+      const number = event.number || current.number;
+      const callerId = event.callerId || current.callerId;
+      if (
+        current.phase === 'established' &&
+        number === current.number &&
+        callerId === current.callerId
+      ) {
+        return ok(unchanged(table));
+      }
+      const answeredAt =
+        current.phase === 'established' || current.phase === 'held' ? current.answeredAt : now;
+      const { id, direction, startedAt } = current;
+      const call: Call = {
+        id,
+        direction,
+        startedAt,
+        number,
+        callerId,
+        phase: 'established',
+        answeredAt,
+      };
+      return ok({ table: withCall(table, event.line, call), ended: [], changed: true });
+    }
+
+    case 'Held': {
+      if (!current)
+        return refuse('no-call-on-line', event.line, `line ${event.line} has no call to hold`);
+      if (current.phase === 'held') return ok(unchanged(table));
+      if (current.phase !== 'established') {
+        return refuse(
+          'not-allowed-in-phase',
+          event.line,
+          `the call on line ${event.line} is ${current.phase}; only a connected call can be held`,
+        );
+      }
+      const call: Call = { ...current, phase: 'held', heldAt: now };
+      return ok({ table: withCall(table, event.line, call), ended: [], changed: true });
+    }
+
+    case 'Resumed': {
+      if (!current)
+        return refuse('no-call-on-line', event.line, `line ${event.line} has no call to resume`);
+      if (current.phase === 'established') return ok(unchanged(table));
+      if (current.phase !== 'held') {
+        return refuse(
+          'not-allowed-in-phase',
+          event.line,
+          `the call on line ${event.line} is ${current.phase}; only a held call can be resumed`,
+        );
+      }
+      const { heldAt: _heldAt, ...rest } = current;
+      const call: Call = { ...rest, phase: 'established' };
+      return ok({ table: withCall(table, event.line, call), ended: [], changed: true });
+    }
+
+    case 'LineSelected': {
+      if (table.selected === event.line) return ok(unchanged(table));
+      return ok({ table: { ...table, selected: event.line }, ended: [], changed: true });
+    }
+
+    case 'Terminated': {
+      if (!current) return ok(unchanged(table));
+      return ok({
+        table: withCall(table, event.line, null),
+        ended: [endCall(current, event.line, now)],
+        changed: true,
+      });
+    }
+  }
+}
+
+/**
+ * Change the number of lines. Refused while a call sits on a line that would disappear,
+ * so that a settings change can never swallow a call.
+ */
+export function resizeLineTable(
+  table: LineTable,
+  lineCount: number,
+): Result<LineTable, TransitionError> {
+  const busy = table.lines.find((entry) => entry.line > lineCount && entry.call !== null);
+  if (busy) {
+    return refuse(
+      'not-allowed-in-phase',
+      busy.line,
+      `line ${busy.line} has a call in progress; end it before reducing the number of lines`,
+    );
+  }
+  const resized = createLineTable(lineCount);
+  return ok({
+    lines: resized.lines.map((entry) => findLine(table, entry.line) ?? entry),
+    selected: table.selected <= resized.lines.length ? table.selected : 1,
+  });
+}
