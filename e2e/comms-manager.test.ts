@@ -1,0 +1,143 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/browser.ts';
+import {
+  newProfileDir,
+  REPO_ROOT,
+  startCore,
+  telephony,
+  type RunningCore,
+} from './support/serve.ts';
+
+/**
+ * The walking skeleton end to end: the real core process, real HTTP from a "PBX", the real
+ * UI in Debian's Chromium. Every wait is on what the page shows, never on a sleep.
+ */
+describe('Comms Manager shows calls pushed to the listen port', () => {
+  const profile = newProfileDir();
+  let core: RunningCore;
+  let browser: Browser;
+  let page: Page;
+
+  const line = (n: number) => page.getByRole('listitem', { name: `Line ${n}` });
+  const waitForState = (n: number, state: string) =>
+    page.locator(`[data-line="${n}"][data-state="${state}"]`).waitFor({ timeout: 10_000 });
+
+  before(async () => {
+    core = await startCore(profile.dir);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(core.url);
+    await page.getByRole('heading', { name: 'Comms Manager', level: 1 }).waitFor();
+    await waitForState(1, 'idle');
+  });
+
+  after(async () => {
+    await browser.close();
+    await core.stop();
+    profile.remove();
+  });
+
+  it('flashes an incoming-call alert with the number and caller ID (long form)', async () => {
+    const response = await telephony(core, 'line=1&no=012345678901&action=incoming&callerid=Datos');
+    assert.equal(response.status, 200);
+    await waitForState(1, 'ringing');
+    const alert = page.getByRole('alert', { name: 'Incoming call' });
+    await alert.waitFor();
+    const text = await alert.innerText();
+    assert.match(text, /012345678901/);
+    assert.match(text, /Datos/);
+    assert.match(await line(1).innerText(), /Ringing/);
+  });
+
+  it('shows the call established with a running timer (short form)', async () => {
+    assert.equal((await telephony(core, 'l=1&n=012345678901&a=e&i=Datos')).status, 200);
+    await waitForState(1, 'established');
+    await page.getByRole('alert', { name: 'Incoming call' }).waitFor({ state: 'detached' });
+    const timer = line(1).getByRole('timer');
+    const first = await timer.innerText();
+    assert.match(first, /^\d{1,2}:\d{2}/);
+    await page.waitForFunction(
+      ([selector, before]) => document.querySelector(selector)?.textContent !== before,
+      [`[data-line="1"] [role="timer"]`, first] as const,
+      { timeout: 5_000 },
+    );
+  });
+
+  it('shows hold and resume', async () => {
+    assert.equal((await telephony(core, 'l=1&a=h')).status, 200);
+    await waitForState(1, 'held');
+    assert.match(await line(1).innerText(), /On hold/);
+    assert.equal((await telephony(core, 'LINE=1&ACTION=HOLDRESUME')).status, 200);
+    await waitForState(1, 'established');
+  });
+
+  it('selects a line on LINESELECT', async () => {
+    assert.equal((await telephony(core, 'l=2&a=l')).status, 200);
+    await page.locator('[data-line="2"][aria-current="true"]').waitFor();
+  });
+
+  it('ends the call on TERMINATED and lists it in the call history', async () => {
+    assert.equal(
+      (await telephony(core, 'line=1&no=012345678901&action=terminated&callerid=Datos')).status,
+      200,
+    );
+    await waitForState(1, 'idle');
+    await page.getByRole('tab', { name: 'History' }).click();
+    const history = page.getByRole('list', { name: 'Call history' });
+    await history.getByRole('listitem').filter({ hasText: '012345678901' }).first().waitFor();
+    assert.match(await history.innerText(), /Datos/);
+  });
+
+  it('has no serious or critical accessibility violations', async () => {
+    await telephony(core, 'l=3&n=0207946000&a=i&i=Acme%20Ltd');
+    await waitForState(3, 'ringing');
+    for (const tab of ['Lines', 'History', 'Integration log', 'Settings']) {
+      const control = page.getByRole('tab', { name: tab });
+      if (await control.count()) await control.click();
+      const violations = await axeViolations(page);
+      assert.deepEqual(violations, [], `${tab}: ${JSON.stringify(violations, null, 2)}`);
+    }
+    await page.getByRole('tab', { name: 'Integration log' }).click();
+    mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
+    await page.screenshot({ path: join(REPO_ROOT, 'docs', 'comms-manager.png') });
+  });
+
+  it('keeps the history after the core restarts', async () => {
+    await core.stop();
+    core = await startCore(profile.dir);
+    await page.goto(core.url);
+    await page.getByRole('tab', { name: 'History' }).click();
+    await page
+      .getByRole('list', { name: 'Call history' })
+      .getByText('012345678901')
+      .first()
+      .waitFor();
+  });
+});
+
+async function axeViolations(
+  page: Page,
+): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+  const source = readFileSync(join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  const results = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document) => Promise<AxeResults> } })
+      .axe;
+    return axe.run(document);
+  });
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => ({
+      id: violation.id,
+      impact: violation.impact ?? '',
+      nodes: violation.nodes.map((node) => node.html),
+    }));
+}
+
+interface AxeResults {
+  violations: { id: string; impact?: string | null; nodes: { html: string }[] }[];
+}

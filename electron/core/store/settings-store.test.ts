@@ -1,0 +1,235 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import fc from 'fast-check';
+import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../../shared/model/settings.ts';
+import { SETTINGS_FILE, SettingsStore, ensureProfileDir } from './settings-store.ts';
+
+let dir = '';
+let file = '';
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callbridge-settings-'));
+  file = path.join(dir, SETTINGS_FILE);
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const valid: Settings = {
+  extensionType: 'pbx-events',
+  lines: 8,
+  listenPort: 6060,
+  listenAllowFrom: ['192.168.1.20', 'fe80::1'],
+  listenHostNames: ['desk-7.example.com'],
+};
+
+const corruptCopies = () => fs.readdirSync(dir).filter((name) => name.includes('.corrupt-'));
+const isPosix = process.platform !== 'win32';
+
+describe('SettingsStore', () => {
+  test('a missing file means defaults and no problem', () => {
+    const store = SettingsStore.open(dir);
+    assert.deepEqual(store.get(), DEFAULT_SETTINGS);
+    assert.equal(store.problem, null);
+    assert.equal(fs.existsSync(file), false, 'opening writes nothing');
+  });
+
+  test('changing what get() returned does not change the defaults', () => {
+    const store = SettingsStore.open(dir);
+    store.get().listenAllowFrom.push('10.0.0.1');
+    assert.deepEqual(SettingsStore.open(dir).get().listenAllowFrom, []);
+    assert.deepEqual(DEFAULT_SETTINGS.listenAllowFrom, []);
+  });
+
+  test('save then reopen gives the saved settings', () => {
+    const store = SettingsStore.open(dir);
+    const saved = store.save(valid);
+    assert.deepEqual(saved, { ok: true, value: valid });
+    assert.deepEqual(store.get(), valid);
+    const reopened = SettingsStore.open(dir);
+    assert.deepEqual(reopened.get(), valid);
+    assert.equal(reopened.problem, null);
+    assert.deepEqual(fs.readdirSync(dir), [SETTINGS_FILE], 'no temp files left behind');
+  });
+
+  test('invalid input: per-field errors, nothing changes in memory or on disk', () => {
+    const store = SettingsStore.open(dir);
+    assert.ok(store.save(valid).ok);
+    const before = fs.readFileSync(file);
+    const result = store.save({ ...valid, lines: 65, listenAllowFrom: ['10.0.0.1', 'nope'] });
+    assert.ok(!result.ok);
+    assert.deepEqual(
+      result.error.map((e) => e.field),
+      ['lines', 'listenAllowFrom.1'],
+    );
+    assert.match(result.error[0]?.message ?? '', /at most 64/);
+    assert.deepEqual(store.get(), valid);
+    assert.deepEqual(fs.readFileSync(file), before);
+    assert.deepEqual(store.save('not an object').ok, false);
+    assert.deepEqual(fs.readFileSync(file), before);
+  });
+
+  test('a file that is not JSON: defaults and a problem, untouched until saved, then kept aside', () => {
+    const broken = '{"lines": 8,, oops';
+    fs.writeFileSync(file, broken);
+    const store = SettingsStore.open(dir);
+    assert.deepEqual(store.get(), DEFAULT_SETTINGS);
+    assert.match(
+      store.problem ?? '',
+      /^settings\.json is not valid JSON \(.+\); using defaults until you save$/,
+    );
+    assert.equal(fs.readFileSync(file, 'utf8'), broken);
+    assert.deepEqual(corruptCopies(), []);
+
+    assert.ok(store.save(valid).ok);
+    assert.equal(store.problem, null);
+    const kept = corruptCopies();
+    assert.equal(kept.length, 1);
+    assert.match(kept[0] ?? '', /^settings\.json\.corrupt-\d{4}-\d\d-\d\dT[\d-]+Z$/);
+    assert.equal(fs.readFileSync(path.join(dir, kept[0] ?? ''), 'utf8'), broken);
+    assert.deepEqual(SettingsStore.open(dir).get(), valid);
+
+    assert.ok(store.save({ ...valid, lines: 2 }).ok);
+    assert.equal(corruptCopies().length, 1, 'a healthy file is replaced, not kept aside');
+  });
+
+  test('a file that fails the schema names the field and is kept aside on save', () => {
+    const original = JSON.stringify({ ...valid, lines: 99 });
+    fs.writeFileSync(file, original);
+    const store = SettingsStore.open(dir);
+    assert.deepEqual(store.get(), DEFAULT_SETTINGS);
+    assert.equal(
+      store.problem,
+      'settings.json: lines must be at most 64; using defaults until you save',
+    );
+    assert.ok(store.save(valid).ok);
+    const kept = corruptCopies();
+    assert.equal(kept.length, 1);
+    assert.equal(fs.readFileSync(path.join(dir, kept[0] ?? ''), 'utf8'), original);
+  });
+
+  test('a byte order mark at the start is accepted', () => {
+    fs.writeFileSync(file, `\uFEFF${JSON.stringify(valid)}`);
+    assert.deepEqual(SettingsStore.open(dir).get(), valid);
+  });
+
+  test('prototype-pollution keys are rejected anywhere, with a clear message', () => {
+    const cases: [string, RegExp][] = [
+      [
+        `{"__proto__": {"polluted": true}, "lines": 4}`,
+        /contains the key "__proto__", which is not allowed/,
+      ],
+      [
+        `{"listenAllowFrom": [{"constructor": {"prototype": {"polluted": 1}}}]}`,
+        /contains the key "constructor" in listenAllowFrom\.0, which is not allowed/,
+      ],
+      [`{"a": {"b": {"prototype": 1}}}`, /contains the key "prototype" in a\.b/],
+    ];
+    for (const [text, message] of cases) {
+      fs.writeFileSync(file, text);
+      const store = SettingsStore.open(dir);
+      assert.match(store.problem ?? '', message);
+      assert.match(store.problem ?? '', /using defaults until you save$/);
+      assert.deepEqual(store.get(), DEFAULT_SETTINGS);
+      assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+    }
+    const store = SettingsStore.open(dir);
+    const input: unknown = JSON.parse(
+      `{"__proto__": {"lines": 1}, ${JSON.stringify(valid).slice(1)}`,
+    );
+    assert.equal(store.save(input).ok, false, 'save refuses unknown keys, __proto__ included');
+  });
+
+  test('a very deep or very large file does not crash open', () => {
+    fs.writeFileSync(file, `${'['.repeat(200_000)}${']'.repeat(200_000)}`);
+    assert.match(SettingsStore.open(dir).problem ?? '', /settings\.json/);
+    fs.writeFileSync(file, `{"lines": 4, "pad": "${'x'.repeat(1024 * 1024)}"}`);
+    assert.match(SettingsStore.open(dir).problem ?? '', /larger than 1 MiB/);
+  });
+
+  test('a settings.json that cannot be read as a file is reported and kept aside', () => {
+    fs.mkdirSync(file);
+    const store = SettingsStore.open(dir);
+    assert.match(store.problem ?? '', /settings\.json could not be read/);
+    assert.ok(store.save(valid).ok);
+    assert.equal(corruptCopies().length, 1);
+    assert.deepEqual(SettingsStore.open(dir).get(), valid);
+  });
+
+  test('file is 0600 and a created profile folder 0700', { skip: !isPosix }, () => {
+    const profile = path.join(dir, 'new', 'profile');
+    const store = SettingsStore.open(profile);
+    assert.ok(store.save(valid).ok);
+    assert.equal(fs.statSync(profile).mode & 0o777, 0o700);
+    assert.equal(fs.statSync(path.join(dir, 'new')).mode & 0o777, 0o700);
+    assert.equal(fs.statSync(path.join(profile, SETTINGS_FILE)).mode & 0o777, 0o600);
+    ensureProfileDir(profile); // existing folder: no error
+  });
+
+  test('a write error is reported as a (settings) error and changes nothing', () => {
+    const blocker = path.join(dir, 'not-a-folder');
+    fs.writeFileSync(blocker, 'x');
+    const store = SettingsStore.open(path.join(blocker, 'profile'));
+    const result = store.save(valid);
+    assert.ok(!result.ok);
+    assert.equal(result.error[0]?.field, '(settings)');
+    assert.deepEqual(store.get(), DEFAULT_SETTINGS);
+  });
+
+  test('property: any JSON in the file, open never throws and get() fits the schema', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.jsonValue().map((value) => JSON.stringify(value)),
+          fc.string(),
+          fc
+            .record({
+              extensionType: fc.constantFrom('pbx-events', 'sip', ''),
+              lines: fc.oneof(fc.integer({ min: -5, max: 70 }), fc.double()),
+              listenPort: fc.integer({ min: 0, max: 70_000 }),
+              listenAllowFrom: fc.array(fc.oneof(fc.ipV4(), fc.ipV6(), fc.string())),
+              listenHostNames: fc.array(fc.oneof(fc.domain(), fc.string())),
+            })
+            .map((value) => JSON.stringify(value)),
+        ),
+        (text) => {
+          fs.writeFileSync(file, text);
+          const store = SettingsStore.open(dir);
+          assert.ok(SettingsSchema.safeParse(store.get()).success);
+          assert.equal(store.problem === null, SettingsSchema.safeParse(safeJson(text)).success);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('property: whatever save accepts reads back the same after reopening', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          extensionType: fc.constant('pbx-events' as const),
+          lines: fc.integer({ min: 1, max: 64 }),
+          listenPort: fc.integer({ min: 1024, max: 65535 }),
+          listenAllowFrom: fc.array(fc.ipV4(), { maxLength: 32 }),
+          listenHostNames: fc.array(fc.domain(), { maxLength: 32 }),
+        }),
+        (settings) => {
+          const saved = SettingsStore.open(dir).save(settings);
+          if (!saved.ok) return; // fc.domain() can exceed the schema's host name rules
+          assert.deepEqual(SettingsStore.open(dir).get(), saved.value);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
