@@ -1,0 +1,119 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_SETTINGS } from '../../shared/model/settings.ts';
+import { createCore } from './core.ts';
+
+const profiles: string[] = [];
+function profile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'callbridge-core-'));
+  profiles.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
+});
+
+async function occupiedPort(): Promise<{ port: number; server: Server }> {
+  const server = createServer();
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const address = server.address();
+  return { port: typeof address === 'object' && address ? address.port : 0, server };
+}
+
+const ring = (port: number, line = 1) =>
+  fetch(`http://127.0.0.1:${port}/telephony?l=${line}&n=100&a=i`).then(
+    (response) => response.status,
+  );
+
+describe('core settings', () => {
+  it('refuses invalid settings field by field and changes nothing', async () => {
+    const dir = profile();
+    const core = await createCore({ profileDir: dir, listenPort: 0 });
+    const result = await core.bridge.invoke('saveSettings', {
+      ...DEFAULT_SETTINGS,
+      lines: 0,
+      listenPort: 80,
+    });
+    assert.equal(result.ok, false);
+    const fields = (result.error.fields ?? []).map((field) => field.field).sort();
+    assert.deepEqual(fields, ['lines', 'listenPort']);
+    assert.equal(existsSync(join(dir, 'settings.json')), false);
+    await core.close();
+  });
+
+  it('refuses to drop a line that carries a call', async () => {
+    const core = await createCore({ profileDir: profile(), listenPort: 0 });
+    const port = core.listenPort() ?? 0;
+    assert.equal(await ring(port, 4), 200);
+    const result = await core.bridge.invoke('saveSettings', { ...DEFAULT_SETTINGS, lines: 2 });
+    assert.equal(result.ok, false);
+    assert.match(result.error.fields?.[0]?.message ?? '', /line 4 has a call in progress/);
+    const snapshot = await core.bridge.invoke('snapshot', null);
+    assert.equal(snapshot.ok && snapshot.value.table.lines.length, 4);
+    await core.close();
+  });
+
+  it('keeps the old listen port serving when the new one is taken', async () => {
+    const dir = profile();
+    const core = await createCore({ profileDir: dir, listenPort: 0 });
+    const before = core.listenPort() ?? 0;
+    const taken = await occupiedPort();
+    const result = await core.bridge.invoke('saveSettings', {
+      ...DEFAULT_SETTINGS,
+      listenPort: taken.port,
+    });
+    taken.server.close();
+    assert.equal(result.ok, false);
+    assert.match(result.error.fields?.[0]?.message ?? '', /already in use/);
+    assert.equal(core.listenPort(), before);
+    assert.equal(await ring(before), 200);
+    assert.equal(existsSync(join(dir, 'settings.json')), false);
+    await core.close();
+  });
+
+  it('moves the listen port and saves, so the next start uses the new port and lines', async () => {
+    const dir = profile();
+    const core = await createCore({ profileDir: dir, listenPort: 0 });
+    const old = core.listenPort() ?? 0;
+    const free = await occupiedPort();
+    free.server.close();
+    const result = await core.bridge.invoke('saveSettings', {
+      ...DEFAULT_SETTINGS,
+      lines: 6,
+      listenPort: free.port,
+    });
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.equal(core.listenPort(), free.port);
+    assert.equal(await ring(free.port, 6), 200);
+    await assert.rejects(fetch(`http://127.0.0.1:${old}/telephony?l=1&a=i`));
+    await core.close();
+
+    const again = await createCore({ profileDir: dir });
+    assert.equal(again.listenPort(), free.port);
+    const snapshot = await again.bridge.invoke('snapshot', null);
+    assert.equal(snapshot.ok && snapshot.value.table.lines.length, 6);
+    await again.close();
+  });
+
+  it('starts on defaults with a warning when settings.json is corrupt, and leaves the file alone', async () => {
+    const dir = profile();
+    writeFileSync(join(dir, 'settings.json'), '{"lines": 4,');
+    const core = await createCore({ profileDir: dir, listenPort: 0 });
+    assert.match(core.warnings.join('\n'), /settings\.json is not valid JSON/);
+    assert.equal(readFileSync(join(dir, 'settings.json'), 'utf8'), '{"lines": 4,');
+    await core.close();
+  });
+
+  it('answers an unknown channel and a malformed command with errors, not exceptions', async () => {
+    const core = await createCore({ profileDir: profile(), listenPort: 0 });
+    const command = await core.bridge.invoke('command', { kind: 'Explode' });
+    assert.equal(command.ok ? '' : command.error.code, 'invalid-request');
+    const unknown = await core.bridge.invoke('nope' as 'snapshot', null);
+    assert.equal(unknown.ok ? '' : unknown.error.code, 'unknown-channel');
+    await core.close();
+  });
+});
