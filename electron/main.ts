@@ -1,0 +1,97 @@
+import path from 'node:path';
+import { app, dialog, type BrowserWindow } from 'electron';
+import { APP_ENTRY_URL } from './app-origin.ts';
+import { refuseFileScheme, registerAppScheme, serveApp } from './app-protocol.ts';
+import { createCore } from './core/core.ts';
+import { registerBridgeIpc } from './ipc.ts';
+import { notifyIncomingCalls } from './notifications.ts';
+import { createTray } from './tray.ts';
+import { createMainWindow, guardEveryWebContents, showWindow } from './window.ts';
+
+/**
+ * Wiring only: the core does the work (electron/core/), the siblings of this file hold
+ * the window, tray, notifications, app scheme and IPC. Built into out/electron/, next to
+ * preload.cjs and icons/.
+ */
+
+const built = import.meta.dirname;
+
+// Both must happen before `ready`.
+app.enableSandbox();
+registerAppScheme();
+
+if (app.requestSingleInstanceLock()) {
+  start().catch((error: unknown) => {
+    console.error(error);
+    dialog.showErrorBox('Callbridge could not start', String(error));
+    app.exit(1);
+  });
+} else {
+  // The first instance gets our argv through 'second-instance' and comes to the front.
+  app.quit();
+}
+
+async function start(): Promise<void> {
+  app.setAppUserModelId('com.callbridge.app');
+  guardEveryWebContents();
+  await app.whenReady();
+
+  refuseFileScheme();
+  serveApp(path.join(app.getAppPath(), 'dist', 'renderer'));
+  const core = await createCore({ profileDir: app.getPath('userData') });
+  for (const warning of core.warnings) console.warn(warning);
+
+  const window = createMainWindow({
+    preload: path.join(built, 'preload.cjs'),
+    icon: path.join(built, 'icons', 'icon.png'),
+  });
+  const show = () => {
+    showWindow(window);
+  };
+  const stopIpc = registerBridgeIpc(core, window);
+  const stopNotifications = notifyIncomingCalls(core, show);
+  const quit = () => {
+    app.quit();
+  };
+  const tray = createTray(path.join(built, 'icons', 'tray.png'), { show, quit });
+
+  // argv will carry tel:/callto:/sip:/voispeed: links (after `--`) once the core takes them.
+  app.on('second-instance', show);
+  app.on('activate', show);
+  keepAliveInTray(window, async () => {
+    stopNotifications();
+    stopIpc();
+    tray.destroy();
+    await core.close();
+  });
+
+  await window.loadURL(APP_ENTRY_URL);
+}
+
+/**
+ * Closing the window hides it, so the renderer (and the SIP engine in it) keeps running.
+ * Quitting, from the tray or the OS, waits for `shutdown` before the app goes.
+ */
+function keepAliveInTray(window: BrowserWindow, shutdown: () => Promise<void>): void {
+  let quitting = false;
+  let closed = false;
+  window.on('close', (event) => {
+    if (quitting) return;
+    event.preventDefault();
+    window.hide();
+  });
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    if (quitting) return;
+    quitting = true;
+    shutdown()
+      .catch((error: unknown) => {
+        console.error('Callbridge did not shut down cleanly:', error);
+      })
+      .finally(() => {
+        closed = true;
+        app.quit();
+      });
+  });
+}
