@@ -1,0 +1,73 @@
+import type { ListenPortStatus } from '../../shared/bridge/contract.ts';
+import type { Door } from '../../shared/model/integration-log.ts';
+import type { CallOutcome, CallPhase, Direction } from '../../shared/model/line-table.ts';
+
+/** Words the Comms Manager shows; one place so that the UI and its tests agree. */
+
+export type LineState = CallPhase | 'idle';
+
+export const LINE_STATE_LABELS: Readonly<Record<LineState, string>> = {
+  idle: 'Idle',
+  ringing: 'Ringing',
+  dialing: 'Dialing',
+  established: 'Connected',
+  held: 'On hold',
+};
+
+export const DIRECTION_LABELS: Readonly<Record<Direction, string>> = {
+  inbound: 'Incoming',
+  outbound: 'Outgoing',
+};
+
+export const OUTCOME_LABELS: Readonly<Record<CallOutcome, string>> = {
+  answered: 'Answered',
+  missed: 'Missed',
+  unanswered: 'Unanswered',
+};
+
+export const DOOR_LABELS: Readonly<Record<Door, string>> = {
+  'listen-port': 'Listen port',
+};
+
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/** "04:07" under an hour, "01:04:07" from then on. Negative spans (clock skew) read 00:00. */
+export function formatDuration(milliseconds: number): string {
+  const total = Math.max(0, Math.floor(milliseconds / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  return hours > 0
+    ? `${pad(hours)}:${pad(minutes)}:${pad(seconds)}`
+    : `${pad(minutes)}:${pad(seconds)}`;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** Today's times alone, older ones with their date: what a receptionist scans for. */
+export function formatWhen(epochMs: number, today: string): string {
+  return new Date(epochMs).toDateString() === today
+    ? timeFormat.format(epochMs)
+    : dateTimeFormat.format(epochMs);
+}
+
+export const formatTime = (epochMs: number): string => timeFormat.format(epochMs);
+
+export const isoTime = (epochMs: number): string => new Date(epochMs).toISOString();
+
+export function describeListenPort(status: ListenPortStatus): string {
+  if (status.error !== null) return `Listen port error: ${status.error}`;
+  if (status.port === null) return 'Listen port closed';
+  const host = status.address.includes(':') ? `[${status.address}]` : status.address;
+  return `Listening on ${host}:${status.port}`;
+}

@@ -1,0 +1,76 @@
+import type { HistoryRecord } from '../../../shared/model/line-table.ts';
+import { useApp } from '../../store/app-store.ts';
+import { selectHistory } from '../../store/history-slice.ts';
+import {
+  DIRECTION_LABELS,
+  OUTCOME_LABELS,
+  formatDuration,
+  formatWhen,
+  isoTime,
+} from '../format.ts';
+import { DirectionIcon } from '../icons.tsx';
+import { useToday } from '../use-now.ts';
+
+function HistoryRow({ record, today }: { record: HistoryRecord; today: string }) {
+  const talk = record.answeredAt === null ? null : record.endedAt - record.answeredAt;
+  return (
+    <tr data-outcome={record.outcome} data-call-id={record.id}>
+      <td>
+        <span className={`direction direction-${record.direction}`}>
+          <DirectionIcon direction={record.direction} />
+          {DIRECTION_LABELS[record.direction]}
+        </span>
+      </td>
+      <td className="number-cell">{record.number || 'Unknown number'}</td>
+      <td>{record.callerId || <span className="muted">—</span>}</td>
+      <td>
+        <span className={`outcome outcome-${record.outcome}`}>
+          {OUTCOME_LABELS[record.outcome]}
+        </span>
+      </td>
+      <td>
+        <time dateTime={isoTime(record.startedAt)}>{formatWhen(record.startedAt, today)}</time>
+      </td>
+      <td className="numeric">
+        {talk === null ? <span className="muted">—</span> : formatDuration(talk)}
+      </td>
+      <td className="numeric">{record.line}</td>
+    </tr>
+  );
+}
+
+export function HistoryPanel() {
+  const history = useApp(selectHistory);
+  const today = useToday();
+
+  if (history.length === 0) {
+    return <p className="muted empty">No calls yet. Calls appear here when they end.</p>;
+  }
+  return (
+    // Focusable because it scrolls on its own: keyboard users must be able to scroll it.
+    <div className="table-scroll" tabIndex={0}>
+      <table className="data-table history-table" aria-label="Call history">
+        <thead>
+          <tr>
+            <th scope="col">Direction</th>
+            <th scope="col">Number</th>
+            <th scope="col">Caller ID</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">Started</th>
+            <th scope="col" className="numeric">
+              Duration
+            </th>
+            <th scope="col" className="numeric">
+              Line
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {history.map((record) => (
+            <HistoryRow key={record.id} record={record} today={today} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

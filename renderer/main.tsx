@@ -1,0 +1,31 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BridgeContext } from './bridge/context.ts';
+import { chooseTransport } from './bridge/choose.ts';
+import { connectStore } from './bridge/connect-store.ts';
+import { App } from './components/App.tsx';
+import { NoTokenPage } from './components/shell/NoTokenPage.tsx';
+import './styles.css';
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root');
+const root = createRoot(container);
+
+// The transport is chosen once per page: the preload's IPC or the core's WebSocket.
+const choice = chooseTransport();
+if (choice.kind === 'no-token') {
+  root.render(
+    <StrictMode>
+      <NoTokenPage />
+    </StrictMode>,
+  );
+} else {
+  connectStore(choice.transport);
+  root.render(
+    <StrictMode>
+      <BridgeContext value={choice.transport.client}>
+        <App />
+      </BridgeContext>
+    </StrictMode>,
+  );
+}
