@@ -55,7 +55,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     if (!result.ok) return result;
     return ok({
       changed: result.value.changed,
-      summary: describeLine(switchboard.table, event.line),
+      summary:
+        event.kind === 'LineSelected'
+          ? `line ${event.line} is selected`
+          : describeLine(switchboard.table, event.line),
     });
   });
   await listenPort.start(options.listenPort ?? settings.listenPort, {
