@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useApp } from '../../store/app-store.ts';
 import { selectIsElectron } from '../../store/connection-slice.ts';
+import { useDesktopAlertPermission } from './desktop-alerts.ts';
 import { useRingingCalls } from './use-ringing-calls.ts';
 
 const IDLE_TITLE = 'Comms Manager — Callbridge';
@@ -13,6 +14,7 @@ const IDLE_TITLE = 'Comms Manager — Callbridge';
 export function DesktopNotifier() {
   const ringing = useRingingCalls();
   const isElectron = useApp(selectIsElectron);
+  const permission = useDesktopAlertPermission();
   const open = useRef(new Map<string, Notification>());
 
   useEffect(() => {
@@ -29,7 +31,7 @@ export function DesktopNotifier() {
         notifications.delete(id);
       }
     }
-    if (isElectron || !('Notification' in window) || Notification.permission !== 'granted') return;
+    if (isElectron || permission !== 'granted') return;
     for (const { line, call } of ringing) {
       if (notifications.has(call.id)) continue;
       const notification = new Notification(`Incoming call on line ${line}`, {
@@ -43,7 +45,7 @@ export function DesktopNotifier() {
       });
       notifications.set(call.id, notification);
     }
-  }, [ringing, isElectron]);
+  }, [ringing, isElectron, permission]);
 
   useEffect(() => {
     const notifications = open.current;

@@ -1,3 +1,4 @@
+import { memo, useState } from 'react';
 import type { HistoryRecord } from '../../../shared/model/line-table.ts';
 import { useApp } from '../../store/app-store.ts';
 import { selectHistory } from '../../store/history-slice.ts';
@@ -11,7 +12,14 @@ import {
 import { DirectionIcon } from '../icons.tsx';
 import { useToday } from '../use-now.ts';
 
-function HistoryRow({ record, today }: { record: HistoryRecord; today: string }) {
+// Memoised: a new entry must render one row, not the whole bounded list again.
+const HistoryRow = memo(function HistoryRow({
+  record,
+  today,
+}: {
+  record: HistoryRecord;
+  today: string;
+}) {
   const talk = record.answeredAt === null ? null : record.endedAt - record.answeredAt;
   return (
     <tr data-outcome={record.outcome} data-call-id={record.id}>
@@ -37,11 +45,15 @@ function HistoryRow({ record, today }: { record: HistoryRecord; today: string })
       <td className="numeric">{record.line}</td>
     </tr>
   );
-}
+});
+
+/** Rows rendered at first; a long table is costly to lay out on every new call. */
+const PAGE = 50;
 
 export function HistoryPanel() {
   const history = useApp(selectHistory);
   const today = useToday();
+  const [shown, setShown] = useState(PAGE);
 
   if (history.length === 0) {
     return <p className="muted empty">No calls yet. Calls appear here when they end.</p>;
@@ -66,11 +78,22 @@ export function HistoryPanel() {
           </tr>
         </thead>
         <tbody>
-          {history.map((record) => (
+          {history.slice(0, shown).map((record) => (
             <HistoryRow key={record.id} record={record} today={today} />
           ))}
         </tbody>
       </table>
+      {history.length > shown && (
+        <button
+          type="button"
+          className="show-more"
+          onClick={() => {
+            setShown((count) => count + PAGE);
+          }}
+        >
+          Show older calls ({history.length - shown} more)
+        </button>
+      )}
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { LogEntry } from '../../../shared/model/integration-log.ts';
 import { useApp } from '../../store/app-store.ts';
 import { selectLog } from '../../store/log-slice.ts';
@@ -8,7 +9,8 @@ import { useToday } from '../use-now.ts';
  * What an installer reads when a CRM integration "does nothing": every request that
  * reached a door, exactly as it arrived, and what Callbridge made of it.
  */
-function LogItem({ entry, today }: { entry: LogEntry; today: string }) {
+// Memoised: a new entry must render one row, not the whole bounded list again.
+const LogItem = memo(function LogItem({ entry, today }: { entry: LogEntry; today: string }) {
   const failed = entry.error !== null;
   return (
     <li className={`log-entry${failed ? ' log-entry-error' : ''}`} data-log-id={entry.id}>
@@ -37,7 +39,7 @@ function LogItem({ entry, today }: { entry: LogEntry; today: string }) {
       </dl>
     </li>
   );
-}
+});
 
 export function LogPanel() {
   const log = useApp(selectLog);

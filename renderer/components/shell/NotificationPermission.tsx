@@ -1,6 +1,6 @@
-import { useState } from 'react';
 import { useApp } from '../../store/app-store.ts';
 import { selectIsElectron } from '../../store/connection-slice.ts';
+import { requestDesktopAlerts, useDesktopAlertPermission } from '../alert/desktop-alerts.ts';
 
 /**
  * Browsers only grant notifications after a click, so the page offers one. Electron's
@@ -8,10 +8,7 @@ import { selectIsElectron } from '../../store/connection-slice.ts';
  */
 export function NotificationPermission() {
   const isElectron = useApp(selectIsElectron);
-  const supported = 'Notification' in window;
-  const [permission, setPermission] = useState<NotificationPermission | null>(() =>
-    supported ? Notification.permission : null,
-  );
+  const permission = useDesktopAlertPermission();
   if (isElectron || permission !== 'default') return null;
 
   return (
@@ -19,7 +16,7 @@ export function NotificationPermission() {
       type="button"
       className="button button-quiet"
       onClick={() => {
-        void Notification.requestPermission().then(setPermission);
+        void requestDesktopAlerts();
       }}
     >
       Enable desktop alerts
