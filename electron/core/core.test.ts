@@ -99,6 +99,19 @@ describe('core settings', () => {
     await again.close();
   });
 
+  it('treats the port bound by an override as no change when saving it', async () => {
+    const core = await createCore({ profileDir: profile(), listenPort: 0 });
+    const bound = core.listenPort() ?? 0;
+    const result = await core.bridge.invoke('saveSettings', {
+      ...DEFAULT_SETTINGS,
+      listenPort: bound,
+    });
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.equal(core.listenPort(), bound);
+    assert.equal(await ring(bound), 200);
+    await core.close();
+  });
+
   it('starts on defaults with a warning when settings.json is corrupt, and leaves the file alone', async () => {
     const dir = profile();
     writeFileSync(join(dir, 'settings.json'), '{"lines": 4,');

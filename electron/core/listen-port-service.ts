@@ -44,7 +44,9 @@ export class ListenPortService {
   ): Promise<Result<{ commit: () => Promise<void>; rollback: () => Promise<void> }, string>> {
     const policy = { allowFrom: next.listenAllowFrom, hostNames: next.listenHostNames };
     const door = this.#door;
-    const portChanged = next.listenPort !== previous.listenPort || door === null;
+    // The saved port, or the one bound now (a --listen-port override), both mean "stay".
+    const portChanged =
+      door === null || (next.listenPort !== previous.listenPort && next.listenPort !== door.port);
     const bindChanged = door !== null && ListenPort.bindAddress(policy) !== door.address;
     const nothing = () => Promise.resolve();
 

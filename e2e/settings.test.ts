@@ -1,0 +1,92 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { BridgeProbe } from './support/bridge-probe.ts';
+import { launchChromium } from './support/browser.ts';
+import { newProfileDir, startCore, telephony, type RunningCore } from './support/serve.ts';
+
+/** Settings through the real UI: errors next to the field, nothing half-saved. */
+describe('Settings in the Comms Manager', () => {
+  const profile = newProfileDir();
+  let core: RunningCore;
+  let browser: Browser;
+  let page: Page;
+  let probe: BridgeProbe;
+  let settings: Locator;
+
+  before(async () => {
+    core = await startCore(profile.dir);
+    probe = await BridgeProbe.connect(core);
+    browser = await launchChromium();
+    page = await browser.newPage();
+    await page.goto(core.url);
+    await page.locator('.app[data-connection="live"]').waitFor();
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    settings = page.getByRole('tabpanel', { name: 'Settings' });
+    await settings.getByRole('heading', { name: 'Settings' }).waitFor();
+  });
+
+  after(async () => {
+    probe.close();
+    await browser.close();
+    await core.stop();
+    profile.remove();
+  });
+
+  const field = (name: string) => settings.getByLabel(name, { exact: true });
+  const save = () => settings.getByRole('button', { name: 'Save' }).click();
+  const errorFor = async (name: string) => {
+    const control = field(name);
+    await control.and(page.locator('[aria-invalid="true"]')).waitFor();
+    const describedBy = (await control.getAttribute('aria-describedby')) ?? '';
+    const errorId = describedBy.split(' ').find((id) => id.endsWith('-error')) ?? '';
+    return page.locator(`[id="${errorId}"]`).innerText();
+  };
+
+  it('shows what is wrong next to each bad field and applies none of it', async () => {
+    await field('Lines').fill('99');
+    await field('Allowed PBX addresses').fill('192.168.1.20, not-an-ip');
+    await save();
+    await page.getByRole('alert').filter({ hasText: 'Settings not saved' }).waitFor();
+    assert.match(await errorFor('Lines'), /at most 64/);
+    assert.match(await errorFor('Allowed PBX addresses'), /not-an-ip/);
+    const snapshot = await probe.snapshot();
+    assert.equal(snapshot.table.lines.length, 4);
+    assert.deepEqual(snapshot.settings.listenAllowFrom, []);
+    assert.throws(() => readFileSync(join(profile.dir, 'settings.json')));
+  });
+
+  it('refuses a listen port another program holds, and keeps the old one serving', async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((listening) => taken.listen(0, '127.0.0.1', listening));
+    const address = taken.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    await field('Lines').fill('4');
+    await field('Allowed PBX addresses').fill('');
+    await field('Listen port').fill(String(port));
+    await save();
+    assert.match(await errorFor('Listen port'), /already in use/);
+    taken.close();
+    assert.equal((await telephony(core, 'l=1&n=1&a=i')).status, 200);
+    assert.equal((await telephony(core, 'l=1&a=t')).status, 200);
+  });
+
+  it('saves good settings, shows them at once and keeps them on disk', async () => {
+    await field('Listen port').fill(String(core.listenPort));
+    await field('Lines').fill('2');
+    await save();
+    await page.getByRole('status').filter({ hasText: 'Settings saved' }).waitFor();
+    await page.locator('[data-line]').nth(2).waitFor({ state: 'detached' });
+    assert.equal(await page.locator('[data-line][data-state]').count(), 2);
+    const onDisk = JSON.parse(readFileSync(join(profile.dir, 'settings.json'), 'utf8')) as {
+      lines: number;
+    };
+    assert.equal(onDisk.lines, 2);
+    const refused = await telephony(core, 'l=3&n=1&a=i');
+    assert.equal(refused.status, 400);
+    assert.match(refused.body, /1 to 2/);
+  });
+});
