@@ -107,8 +107,10 @@ describe('Comms Manager shows calls pushed to the listen port', () => {
       assert.deepEqual(violations, [], `${tab}: ${JSON.stringify(violations, null, 2)}`);
     }
     await page.getByRole('tab', { name: 'Integration log' }).click();
-    mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
-    await page.screenshot({ path: join(REPO_ROOT, 'docs', 'comms-manager.png') });
+    // The README's screenshot: refreshed with UPDATE_SCREENSHOTS=1, otherwise kept aside.
+    const folder = process.env['UPDATE_SCREENSHOTS'] ? 'docs' : join('e2e', 'artifacts');
+    mkdirSync(join(REPO_ROOT, folder), { recursive: true });
+    await page.screenshot({ path: join(REPO_ROOT, folder, 'comms-manager.png') });
   });
 
   it('keeps the history after the core restarts', async () => {
