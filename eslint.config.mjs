@@ -106,7 +106,7 @@ export default tseslint.config(
   {
     // Pure model, protocols and contract: no Node, DOM, Electron, React or JsSIP.
     files: ['shared/**/*.ts'],
-    ignores: ['shared/**/*.test.ts'],
+    ignores: ['shared/**/*.test.ts', 'shared/**/*.test-support.ts'],
     rules: restrict([
       { group: NODE_BUILTINS, message: 'shared/ is pure: no Node built-ins.' },
       {
@@ -117,7 +117,7 @@ export default tseslint.config(
   },
   {
     // Unit tests of shared/ run under node:test; they may use its runner and assert.
-    files: ['shared/**/*.test.ts'],
+    files: ['shared/**/*.test.ts', 'shared/**/*.test-support.ts'],
     rules: restrict([
       {
         group: ['electron', 'react', 'react-dom', 'jssip', 'zustand'],

@@ -1,43 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  formatSeasonOfficeError,
-  parseTelephonyArgs,
-  parseTelephonyQuery,
-  type SeasonOfficeError,
-  type SeasonOfficeErrorCode,
-  type TelephonyRequest,
-} from './season-office.ts';
+import { formatSeasonOfficeError, parseTelephonyArgs } from './season-office.ts';
+import { ACTIONS_MESSAGE, parsed, refused, request } from './season-office.test-support.ts';
 
 /** Conformance: the TelephonyIntegration.exe command lines of specs/season-office-comms-manager.txt. */
-
-function parsed(query: string): TelephonyRequest {
-  const result = parseTelephonyQuery(query);
-  assert.ok(result.ok, `expected ${query} to parse: ${JSON.stringify(result)}`);
-  return result.value;
-}
-
-function refused(result: { ok: boolean; error?: SeasonOfficeError }, code: SeasonOfficeErrorCode) {
-  assert.ok(
-    !result.ok && result.error !== undefined,
-    `expected ${code}, got ${JSON.stringify(result)}`,
-  );
-  assert.equal(result.error.code, code, JSON.stringify(result.error));
-  return result.error;
-}
-
-const request = (overrides: Partial<TelephonyRequest>): TelephonyRequest => ({
-  action: 'incoming',
-  line: 1,
-  lineDefaulted: false,
-  number: '012345678901',
-  callerId: 'Datos',
-  ignoredKeys: [],
-  ...overrides,
-});
-
-const ACTIONS_MESSAGE =
-  'is not one of INCOMING (I), ESTABLISHED (E), ONHOLD (H), HOLDRESUME (R), LINESELECT (L), TERMINATED (T)';
 
 describe('Season Office vendor document: TelephonyIntegration.exe', () => {
   const lines = [
