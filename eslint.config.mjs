@@ -1,7 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
+import callbridge from './lint/layers.mjs';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
@@ -47,8 +47,7 @@ export default tseslint.config(
         tsconfigRootDir: import.meta.dirname,
       },
     },
-    plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.tsx', '.js', '.mjs'] } } },
+    plugins: { callbridge },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       // `() => resolve()` callbacks are idiomatic; statements returning void still count.
@@ -71,28 +70,7 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
-      'import-x/no-restricted-paths': [
-        'error',
-        {
-          zones: [
-            {
-              target: './shared',
-              from: ['./electron', './renderer', './e2e', './bench', './scripts'],
-              message: 'shared/ imports nothing outside shared/ (DESIGN.md, Layout).',
-            },
-            {
-              target: './electron/core',
-              from: ['./electron/*.ts', './renderer/**', './e2e/**'],
-              message: 'electron/core/ is plain Node: it may import shared/ and node: only.',
-            },
-            {
-              target: './renderer',
-              from: ['./electron', './e2e', './bench', './scripts'],
-              message: 'renderer/ talks to the core only through the bridge contract in shared/.',
-            },
-          ],
-        },
-      ],
+      'callbridge/layers': 'error',
     },
   },
   {

@@ -1,0 +1,73 @@
+// @ts-check
+import { dirname, relative, resolve } from 'node:path';
+
+/**
+ * The import column of DESIGN.md's layout table as an ESLint rule. Each relative import is
+ * resolved against the importing file and must land in a folder that layer may import.
+ * A source file that fits no layer is itself an error (VS Code's code-import-patterns).
+ * Bare specifiers (node:, electron, react, jssip) are no-restricted-imports' job.
+ */
+
+/** Longest prefix first: electron/core/ is a layer of its own inside electron/. */
+const LAYERS = [
+  { dir: 'shared/', may: ['shared/'] },
+  { dir: 'electron/core/', may: ['shared/', 'electron/core/'] },
+  { dir: 'electron/', may: ['shared/', 'electron/'] },
+  { dir: 'renderer/', may: ['shared/', 'renderer/'] },
+  // Tests, benchmarks and tooling may reach every layer they exercise.
+  { dir: 'e2e/', may: [''] },
+  { dir: 'bench/', may: [''] },
+  { dir: 'scripts/', may: [''] },
+  { dir: 'lint/', may: [''] },
+  { dir: 'bin/', may: [''] },
+];
+
+/** Files at the root: configuration for the tools. */
+const ROOT_FILES = ['vite.config.ts', 'eslint.config.mjs'];
+
+const layerOf = (/** @type {string} */ path) => LAYERS.find((layer) => path.startsWith(layer.dir));
+
+/** @type {import('eslint').Rule.RuleModule} */
+const layers = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Enforce the import column of the layout table in DESIGN.md' },
+    schema: [],
+  },
+  create(context) {
+    const root = context.cwd;
+    const file = relative(root, context.filename).split('\\').join('/');
+    const layer = layerOf(file);
+    if (!layer) {
+      if (!ROOT_FILES.includes(file)) {
+        context.report({
+          loc: { line: 1, column: 0 },
+          message: `${file} fits no layer of DESIGN.md's layout table; move it or add the layer to lint/layers.mjs.`,
+        });
+      }
+      return {};
+    }
+    /** @param {import('estree').Node & { source?: import('estree').Node | null }} node */
+    const check = (node) => {
+      const source = node.source;
+      if (!source || source.type !== 'Literal' || typeof source.value !== 'string') return;
+      if (!source.value.startsWith('.')) return;
+      const target = relative(root, resolve(dirname(context.filename), source.value))
+        .split('\\')
+        .join('/');
+      if (layer.may.some((allowed) => target.startsWith(allowed))) return;
+      context.report({
+        node: source,
+        message: `${layer.dir} may not import ${target} (DESIGN.md, Layout: ${layer.dir} may import ${layer.may.join(', ')}).`,
+      });
+    };
+    return {
+      ImportDeclaration: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      ImportExpression: check,
+    };
+  },
+};
+
+export default { rules: { layers } };
