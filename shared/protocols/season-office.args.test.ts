@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatSeasonOfficeError, parseTelephonyArgs } from './season-office.ts';
+import { parseTelephonyArgs } from './season-office-args.ts';
+import { formatSeasonOfficeError } from './season-office.ts';
 import { ACTIONS_MESSAGE, parsed, refused, request } from './season-office.test-support.ts';
 
 /** Conformance: the TelephonyIntegration.exe command lines of specs/season-office-comms-manager.txt. */
@@ -50,6 +51,15 @@ describe('Season Office vendor document: TelephonyIntegration.exe', () => {
     assert.ok(result.ok);
     assert.equal(result.value.query, 'callerid=%22Datos%20Software%22&a=i');
     assert.equal(parsed(result.value.query).callerId, 'Datos Software');
+  });
+
+  it('sends a plus as %2B, so it reads as a plus in NO and in CALLERID', () => {
+    const result = parseTelephonyArgs(['localhost:5555', 'no=+4930123456', 'a=i', 'i=C++']);
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.equal(result.value.query, 'no=%2B4930123456&a=i&i=C%2B%2B');
+    const value = parsed(result.value.query);
+    assert.equal(value.number, '+4930123456');
+    assert.equal(value.callerId, 'C++');
   });
 
   it('joins an unquoted caller ID that the launcher split into words', () => {

@@ -6,13 +6,14 @@ import {
   describeTelephonyRequest,
   formatSeasonOfficeError,
   formatTelephonyQuery,
-  parseTelephonyArgs,
   parseTelephonyQuery,
   toCallEvent,
   type SeasonAction,
   type SeasonOfficeError,
   type TelephonyRequest,
 } from './season-office.ts';
+import { parseTelephonyArgs } from './season-office-args.ts';
+import { parsed } from './season-office.test-support.ts';
 
 /** Properties: the parsers never throw, and what the formatter writes reads back the same. */
 
@@ -156,12 +157,28 @@ describe('Season Office properties', () => {
       maxLength: 12,
     }),
   );
+  /** Numbers as PBXs write them: international with a leading +, pluses and spaces inside. */
+  const digits = fc.string({
+    unit: fc.constantFrom('0', '1', '2', '4', '9', '+', ' ', '-', '(', ')'),
+    minLength: 1,
+    maxLength: 20,
+  });
+  const phoneNumber = fc
+    .oneof(
+      digits,
+      digits.map((text) => `+${text}`),
+    )
+    .map((text) => text.trim())
+    .filter((n) => n !== '');
   const validRequest: fc.Arbitrary<TelephonyRequest> = fc
     .record({
       action: fc.constantFrom(...ACTIONS),
       lineDefaulted: fc.boolean(),
       line: fc.integer({ min: 1, max: 64 }),
-      number: edgy.map((text) => text.trim()).filter((n) => n.length <= 64 && !FORBIDDEN.test(n)),
+      number: fc.oneof(
+        phoneNumber,
+        edgy.map((text) => text.trim()).filter((n) => n.length <= 64 && !FORBIDDEN.test(n)),
+      ),
       callerId: edgy.filter((c) => c.length <= 128 && !FORBIDDEN.test(c)),
     })
     .map((r) => ({ ...r, line: r.lineDefaulted ? 1 : r.line, ignoredKeys: [] }));
@@ -178,6 +195,16 @@ describe('Season Office properties', () => {
       );
     });
   }
+
+  it('a NO written without percent-encoding keeps every plus', () => {
+    const unencoded = phoneNumber.filter((n) => /^[0-9+]+$/.test(n));
+    fc.assert(
+      fc.property(unencoded, fc.constantFrom('no', 'n', 'NO'), (number, key) => {
+        assert.equal(parsed(`a=i&${key}=${number}`).number, number);
+      }),
+      { numRuns: 1000 },
+    );
+  });
 
   it('the command line carries any valid request to the same reading', () => {
     fc.assert(

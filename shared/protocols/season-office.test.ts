@@ -109,8 +109,33 @@ describe('Season Office listen port: the edges', () => {
     assert.deepEqual(parsed('?a=i&l=1'), parsed('a=i&l=1'));
   });
 
-  it('decodes + as a space and percent-escapes', () => {
+  it('keeps + in NO as a plus: an unencoded international number', () => {
+    for (const query of [
+      'a=i&no=+4930123456',
+      'a=i&no=%2B4930123456',
+      'a=i&n=+4930123456',
+      'a=i&NO=%2b4930123456',
+      'a=i&no=%20+4930123456%20',
+    ]) {
+      assert.equal(parsed(query).number, '+4930123456', query);
+    }
+    assert.equal(parsed('a=i&no=+49%2030%20123456').number, '+49 30 123456');
+    // A form encoder's spaces stay pluses in NO: odd to read, but no digit or + is lost.
+    assert.equal(parsed('a=i&no=%2B49+30+123456').number, '+49+30+123456');
+    assert.equal(
+      formatTelephonyQuery(parsed('a=i&no=+4930123456'), 'long'),
+      'no=%2B4930123456&action=incoming',
+    );
+    assert.equal(
+      describeTelephonyRequest(parsed('a=i&l=1&no=+4930123456')),
+      'INCOMING on line 1 from +4930123456',
+    );
+  });
+
+  it('decodes + as a space and percent-escapes in the other values', () => {
     assert.equal(parsed('a=i&i=Datos+Software').callerId, 'Datos Software');
+    assert.equal(parsed('a=i&callerid=Datos+Software').callerId, 'Datos Software');
+    assert.equal(parsed('a=i+&l=+2+').line, 2);
     assert.equal(parsed('a=i&i=Datos%20Software%26Co').callerId, 'Datos Software&Co');
     assert.equal(parsed('a=i&i=C%2B%2B+Ltd').callerId, 'C++ Ltd');
     assert.equal(parsed('a=i&i=M%C3%BCller').callerId, 'Müller');
@@ -141,7 +166,8 @@ describe('Season Office listen port: the edges', () => {
   });
 
   it('trims NO, and leaves out empty NO and CALLERID', () => {
-    assert.equal(parsed('a=i&n=+0123+').number, '0123');
+    assert.equal(parsed('a=i&n=%200123%20').number, '0123');
+    assert.equal(parsed('a=i&n=%20%20').number, '');
     assert.deepEqual(
       parsed('a=t&n=&i='),
       request({ action: 'terminated', lineDefaulted: true, number: '', callerId: '' }),

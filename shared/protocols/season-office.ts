@@ -3,8 +3,9 @@ import { err, ok, type Result } from '../result.ts';
 
 /**
  * Season Office's listen-port dialect: `GET /telephony?NO=&LINE=&CALLERID=&ACTION=` sent by
- * a third-party PBX, and the TelephonyIntegration command line that builds the same query
- * (`specs/season-office-comms-manager.txt`). Pure: no I/O, and nothing here throws.
+ * a third-party PBX (`specs/season-office-comms-manager.txt`). The TelephonyIntegration
+ * command line, which builds the same query, is read in `season-office-args.ts`. Pure: no
+ * I/O, and nothing here throws.
  */
 
 export type SeasonAction =
@@ -15,20 +16,12 @@ export interface TelephonyRequest {
   readonly line: number;
   /** No LINE was given (or it was empty), so `line` is 1. */
   readonly lineDefaulted: boolean;
-  /** NO, trimmed; empty when not given. */
+  /** NO, trimmed, with `+` kept as a plus (see `decodeValue`); empty when not given. */
   readonly number: string;
   /** CALLERID without its enclosing quotes; empty when not given. */
   readonly callerId: string;
   /** Keys that are not Season Office's, as written, once each, for the integration log. */
   readonly ignoredKeys: readonly string[];
-}
-
-/** The TelephonyIntegration command line, read. `host` is in URL form: `[::1]` keeps its brackets. */
-export interface TelephonyTarget {
-  readonly host: string;
-  readonly port: number;
-  /** The query to send, without `?`: the keys and values as given, percent-encoded. */
-  readonly query: string;
 }
 
 export type SeasonOfficeErrorCode =
@@ -56,7 +49,7 @@ export interface SeasonOfficeError {
   readonly value?: string;
   /** Offset into the string given to `parseTelephonyQuery` where the bad parameter starts. */
   readonly position?: number;
-  /** Index into the argv given to `parseTelephonyArgs` of the bad argument. */
+  /** Index into the argv given to `parseTelephonyArgs` (season-office-args.ts) of the bad argument. */
   readonly argument?: number;
 }
 
@@ -66,7 +59,7 @@ export const SEASON_NUMBER_LIMIT = 64;
 export const SEASON_CALLER_ID_LIMIT = 128;
 export const SEASON_MAX_LINE = 64;
 
-type SeasonKey = 'no' | 'line' | 'callerid' | 'action';
+export type SeasonKey = 'no' | 'line' | 'callerid' | 'action';
 
 const KEYS: readonly (readonly [SeasonKey, string, string])[] = [
   ['no', 'n', 'NO'],
@@ -85,7 +78,6 @@ const ACTIONS: readonly (readonly [SeasonAction, string])[] = [
 ];
 
 const ACTION_LIST = ACTIONS.map(([long, short]) => `${long} (${short})`.toUpperCase()).join(', ');
-const KEY_LIST = 'NO (N), LINE (L), CALLERID (I) or ACTION (A)';
 
 /** Long or short spelling, in any case, to the long name; the tables are never indexed. */
 function lookup<T extends string>(table: readonly (readonly [T, ...string[]])[], text: string) {
@@ -94,6 +86,9 @@ function lookup<T extends string>(table: readonly (readonly [T, ...string[]])[],
 }
 
 const keyName = (key: SeasonKey): string => KEYS.find(([long]) => long === key)?.[2] ?? key;
+
+/** A key, long or short, in any case, to its long name; null when it is not Season Office's. */
+export const seasonKey = (text: string): SeasonKey | null => lookup(KEYS, text);
 
 /**
  * C0/C1 controls and lone surrogates, plus the bidi embeddings, overrides and isolates
@@ -132,6 +127,19 @@ function attempt(code: (text: string) => string, text: string): string | null {
 }
 const decode = (raw: string) => attempt(decodeURIComponent, raw.replaceAll('+', ' '));
 const encode = (text: string) => attempt(encodeURIComponent, text);
+
+/**
+ * A value is form-decoded (`+` is a space) except NO's, where `+` stays a plus. A PBX
+ * template that writes `no=+4930123456` without percent-encoding means an international
+ * number, and reading it as a space would lose the `+` to trimming and dial a different
+ * number. A number with spaces arrives as `%20`, and one that a form encoder wrote with
+ * `+` for its spaces (`%2B49+30+123456`) keeps them as pluses: a visibly odd number beats
+ * a silently wrong one. CALLERID stays form-decoded: `Datos+Software` is a form-encoded
+ * name, and a name with a plus in it (`C++ Ltd`) comes as `%2B`, as form encoding writes it.
+ */
+function decodeValue(key: SeasonKey | null, raw: string): string | null {
+  return key === 'no' ? attempt(decodeURIComponent, raw) : decode(raw);
+}
 
 /**
  * Trims, then strips one enclosing pair of quotes. Pairs are matched by family, not by
@@ -229,7 +237,8 @@ export function parseTelephonyQuery(query: string): Result<TelephonyRequest, Sea
     const eq = segment.text.indexOf('=');
     const rawKey = eq < 0 ? segment.text : segment.text.slice(0, eq);
     const keyText = decode(rawKey);
-    const valueText = decode(eq < 0 ? '' : segment.text.slice(eq + 1));
+    const key = keyText === null ? null : seasonKey(keyText);
+    const valueText = decodeValue(key, eq < 0 ? '' : segment.text.slice(eq + 1));
     if (keyText === null || valueText === null) {
       const message = `parameter ${shown(segment.text)} has a malformed percent-escape`;
       return fail('bad-encoding', message, {
@@ -238,7 +247,6 @@ export function parseTelephonyQuery(query: string): Result<TelephonyRequest, Sea
         position: segment.position,
       });
     }
-    const key = lookup(KEYS, keyText);
     if (key === null) {
       if (!ignoredKeys.includes(keyText)) ignoredKeys.push(keyText);
       continue;
@@ -336,100 +344,12 @@ export function formatTelephonyQuery(request: TelephonyRequest, form: 'long' | '
   return pairs.map(([key, value]) => `${key}=${safe(value)}`).join('&');
 }
 
-const ADDRESS_HINT = 'HOST:PORT (e.g. localhost:5555)';
-const HOST_NAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,251}[A-Za-z0-9_])?$/;
-const IPV6 = /^\[[0-9A-Fa-f:.]{2,45}\]$/;
-
-function parseAddress(text: string, argument: number): Result<TelephonyTarget, SeasonOfficeError> {
-  const part = { value: text, argument };
-  const colon = text.lastIndexOf(':');
-  if (colon < 0) return fail('bad-address', `${shown(text)} is not ${ADDRESS_HINT}`, part);
-  const host = text.slice(0, colon);
-  const port = text.slice(colon + 1);
-  if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
-    const message = `port ${shown(port)} in ${shown(text)} is not a number from 1 to 65535`;
-    return fail('bad-address', message, part);
-  }
-  if ((!HOST_NAME.test(host) || host.includes('..')) && !IPV6.test(host)) {
-    const message = `host ${shown(host)} in ${shown(text)} is not a host name, an IPv4 address or an [IPv6] address`;
-    return fail('bad-address', message, part);
-  }
-  // Host names are case-insensitive: the vendor's LOCALHOST is sent as localhost.
-  return ok({ host: host.toLowerCase(), port: Number(port), query: '' });
-}
-
-/**
- * Reads `TelephonyIntegration.exe HOST:PORT key=value ...` (argv without the program name).
- * Empty arguments are skipped (a template with an empty variable, or the vendor example's
- * double space split naively). Words without `=` right after a CALLERID argument continue
- * that caller ID, because a PBX that substitutes an unquoted name with spaces splits it
- * into several arguments. An unknown key is an error here, unlike on the listen port: a
- * typo on a command line should not be dropped quietly. Everything else is checked by
- * `parseTelephonyQuery` on the built query, so this refuses exactly what the server would.
- */
-export function parseTelephonyArgs(
-  argv: readonly string[],
-): Result<TelephonyTarget, SeasonOfficeError> {
-  const words = argv.flatMap((text, argument) => (text.trim() === '' ? [] : [{ text, argument }]));
-  const first = words[0];
-  if (first === undefined) {
-    return fail('missing-address', `${ADDRESS_HINT} is missing; it must be the first argument`);
-  }
-  if (first.text.includes('=')) {
-    const message = `the first argument must be ${ADDRESS_HINT}, not ${shown(first.text)}`;
-    return fail('missing-address', message, { value: first.text, argument: first.argument });
-  }
-  const address = parseAddress(first.text.trim(), first.argument);
-  if (!address.ok) return address;
-
-  const params: { key: string; value: string; argument: number }[] = [];
-  let continues = false;
-  for (const { text, argument } of words.slice(1)) {
-    const eq = text.indexOf('=');
-    const last = params[params.length - 1];
-    if (eq < 0 && continues && last !== undefined) {
-      last.value = `${last.value} ${text}`;
-      continue;
-    }
-    if (eq < 0) {
-      const message = `argument ${shown(text)} is not KEY=VALUE (keys: ${KEY_LIST})`;
-      return fail('bad-argument', message, { value: text, argument });
-    }
-    const key = text.slice(0, eq).trim();
-    const known = lookup(KEYS, key);
-    if (known === null) {
-      const message = `unknown key ${shown(key)} in ${shown(text)}; expected ${KEY_LIST}`;
-      return fail('unknown-key', message, { key, value: text, argument });
-    }
-    continues = known === 'callerid';
-    params.push({ key, value: text.slice(eq + 1), argument });
-  }
-
-  let query = '';
-  const starts: number[] = [];
-  for (const { key, value, argument } of params) {
-    const encoded = [encode(key), encode(value)];
-    if (encoded.includes(null)) {
-      const message = `argument ${shown(`${key}=${value}`)} is not well-formed Unicode`;
-      return fail('bad-encoding', message, { key, value, argument });
-    }
-    if (query !== '') query += '&';
-    starts.push(query.length);
-    query += encoded.join('=');
-  }
-  const checked = parseTelephonyQuery(query);
-  if (!checked.ok) {
-    const { position, ...error } = checked.error;
-    const index = position === undefined ? -1 : starts.indexOf(position);
-    const argument = params[index]?.argument;
-    return err(argument === undefined ? error : { ...error, argument });
-  }
-  return ok({ ...address.value, query });
-}
-
 /** The one-line message, with where the bad part was. */
 export function formatSeasonOfficeError(error: SeasonOfficeError): string {
   if (error.argument !== undefined) return `${error.message} (argument ${error.argument + 1})`;
   if (error.position !== undefined) return `${error.message} (at character ${error.position + 1})`;
   return error.message;
 }
+
+/** For `season-office-args.ts`, which reads the command line into this dialect's query. */
+export { encode as encodeSeasonText, fail as seasonFail, shown as shownSeasonText };

@@ -1,8 +1,6 @@
 import { request } from 'node:http';
-import {
-  formatSeasonOfficeError,
-  parseTelephonyArgs,
-} from '../../../shared/protocols/season-office.ts';
+import { formatSeasonOfficeError } from '../../../shared/protocols/season-office.ts';
+import { parseTelephonyArgs } from '../../../shared/protocols/season-office-args.ts';
 
 /**
  * `callbridge telephony`: a drop-in for Season Office's TelephonyIntegration.exe, for PBXs
