@@ -90,6 +90,12 @@ describe('listen port refuses bad input and keeps serving', () => {
       'sec-fetch-mode': 'no-cors',
     });
     assert.equal(crossSite.status, 403);
+    // Another port on this computer is "same-site" to a browser: still a web page.
+    const sameSite = await telephony(core, 'l=2&n=1&a=i', {
+      'sec-fetch-site': 'same-site',
+      'sec-fetch-mode': 'no-cors',
+    });
+    assert.equal(sameSite.status, 403);
     await assertUnchanged();
   });
 

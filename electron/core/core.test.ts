@@ -1,6 +1,6 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +109,62 @@ describe('core settings', () => {
     assert.ok(result.ok, JSON.stringify(result));
     assert.equal(core.listenPort(), bound);
     assert.equal(await ring(bound), 200);
+    await core.close();
+  });
+
+  it('opens the listen port to allowed PBX addresses and closes it again', async () => {
+    const core = await createCore({ profileDir: profile(), listenPort: 0 });
+    const port = core.listenPort() ?? 0;
+    const open = await core.bridge.invoke('saveSettings', {
+      ...DEFAULT_SETTINGS,
+      listenPort: port,
+      listenAllowFrom: ['192.168.1.20'],
+    });
+    assert.ok(open.ok, JSON.stringify(open));
+    assert.equal(open.value.listenPort.port, port);
+    assert.notEqual(open.value.listenPort.address, '127.0.0.1');
+    assert.equal(await ring(port), 200, 'loopback still gets in');
+    const closed = await core.bridge.invoke('saveSettings', {
+      ...DEFAULT_SETTINGS,
+      listenPort: port,
+    });
+    assert.ok(closed.ok, JSON.stringify(closed));
+    assert.equal(closed.value.listenPort.address, '127.0.0.1');
+    assert.equal(await ring(port, 2), 200);
+    await core.close();
+  });
+
+  it('gives the new port back and keeps the old one when the settings file cannot be written', async () => {
+    const dir = profile();
+    const core = await createCore({ profileDir: dir, listenPort: 0 });
+    const old = core.listenPort() ?? 0;
+    mkdirSync(join(dir, 'settings.json'));
+    const free = await occupiedPort();
+    free.server.close();
+    const result = await core.bridge.invoke('saveSettings', {
+      ...DEFAULT_SETTINGS,
+      listenPort: free.port,
+    });
+    assert.equal(result.ok, false);
+    assert.equal(core.listenPort(), old);
+    assert.equal(await ring(old), 200);
+    await assert.rejects(fetch(`http://127.0.0.1:${free.port}/telephony?l=1&a=i`));
+    await core.close();
+  });
+
+  it('runs two saves one after the other, leaving exactly the last port bound', async () => {
+    const core = await createCore({ profileDir: profile(), listenPort: 0 });
+    const first = await occupiedPort();
+    const second = await occupiedPort();
+    first.server.close();
+    second.server.close();
+    const [a, b] = await Promise.all([
+      core.bridge.invoke('saveSettings', { ...DEFAULT_SETTINGS, listenPort: first.port }),
+      core.bridge.invoke('saveSettings', { ...DEFAULT_SETTINGS, listenPort: second.port }),
+    ]);
+    assert.ok(a.ok && b.ok);
+    assert.equal(core.listenPort(), second.port);
+    await assert.rejects(fetch(`http://127.0.0.1:${first.port}/telephony?l=1&a=i`));
     await core.close();
   });
 

@@ -30,69 +30,69 @@ export class ListenPortService {
 
   async start(port: number, policy: ListenPortPolicy): Promise<void> {
     const opened = await this.#open(port, policy);
-    if (opened.ok) this.#door = opened.value;
-    else this.#error = opened.error;
+    this.#door = opened.ok ? opened.value : null;
+    this.#error = opened.ok ? null : opened.error;
   }
 
   /**
    * Returns a commit function, or the reason the new settings cannot take effect. The
-   * caller commits only after everything else about the change has succeeded.
+   * caller commits only after everything else about the change has succeeded, and rolls
+   * back otherwise.
    */
   async prepare(
     previous: Settings,
     next: Settings,
   ): Promise<Result<{ commit: () => Promise<void>; rollback: () => Promise<void> }, string>> {
     const policy = { allowFrom: next.listenAllowFrom, hostNames: next.listenHostNames };
+    const previousPolicy = {
+      allowFrom: previous.listenAllowFrom,
+      hostNames: previous.listenHostNames,
+    };
     const door = this.#door;
+    const nothing = () => Promise.resolve();
+
     // The saved port, or the one bound now (a --listen-port override), both mean "stay".
     const portChanged =
       door === null || (next.listenPort !== previous.listenPort && next.listenPort !== door.port);
-    const bindChanged = door !== null && ListenPort.bindAddress(policy) !== door.address;
-    const nothing = () => Promise.resolve();
-
-    if (!portChanged && !bindChanged) {
+    if (portChanged) {
+      const opened = await this.#open(next.listenPort, policy);
+      if (!opened.ok) return err(opened.error);
+      const commit = async () => {
+        await door?.close();
+        this.#door = opened.value;
+        this.#error = null;
+      };
+      return ok({ commit, rollback: () => opened.value.close() });
+    }
+    if (ListenPort.bindAddress(policy) === door.address) {
       const commit = () => {
         door.setPolicy(policy);
         return Promise.resolve();
       };
       return ok({ commit, rollback: nothing });
     }
-    if (!portChanged) {
-      // Same port, other interfaces: the old socket must go before the new one can bind.
-      await door.close();
-      const reopened = await this.#open(door.port, policy);
-      if (!reopened.ok) {
-        const restored = await this.#open(door.port, {
-          allowFrom: previous.listenAllowFrom,
-          hostNames: previous.listenHostNames,
-        });
-        this.#door = restored.ok ? restored.value : null;
-        return err(reopened.error);
-      }
-      return ok({
-        commit: () => {
-          this.#door = reopened.value;
-          return Promise.resolve();
-        },
-        rollback: async () => {
-          await reopened.value.close();
-          await this.start(door.port, {
-            allowFrom: previous.listenAllowFrom,
-            hostNames: previous.listenHostNames,
-          });
-        },
-      });
+
+    // Same port on other interfaces: the old socket must go before the new one can bind,
+    // so for a moment nothing listens. A failure puts the old one back.
+    const port = door.port;
+    await door.close();
+    this.#door = null;
+    const reopened = await this.#open(port, policy);
+    if (!reopened.ok) {
+      await this.start(port, previousPolicy);
+      return err(reopened.error);
     }
-    const opened = await this.#open(next.listenPort, policy);
-    if (!opened.ok) return err(opened.error);
-    return ok({
-      commit: async () => {
-        await door?.close();
-        this.#door = opened.value;
-        this.#error = null;
-      },
-      rollback: () => opened.value.close(),
-    });
+    this.#door = reopened.value;
+    const commit = () => {
+      this.#error = null;
+      return Promise.resolve();
+    };
+    const rollback = async () => {
+      await reopened.value.close();
+      this.#door = null;
+      await this.start(port, previousPolicy);
+    };
+    return ok({ commit, rollback });
   }
 
   async close(): Promise<void> {

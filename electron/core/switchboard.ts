@@ -19,8 +19,17 @@ import { Signal } from './signal.ts';
 export interface SwitchboardOptions {
   readonly lines: number;
   readonly backend: BackendFactory;
+  /**
+   * Stores an ended call durably. Called before the table changes: when it fails, the
+   * event is refused and the call stays on its line rather than vanish unrecorded.
+   */
+  readonly record: (record: HistoryRecord) => Result<null, string>;
   readonly now?: () => number;
 }
+
+export type ReportError =
+  | TransitionError
+  | { readonly code: 'history-unavailable'; readonly line: number; readonly message: string };
 
 /**
  * Owns the line table. Every change goes through `report` (what happened) or `execute`
@@ -28,17 +37,19 @@ export interface SwitchboardOptions {
  */
 export class Switchboard {
   readonly linesChanged = new Signal<LinesView>();
-  /** Fires before `linesChanged` so that history is written before anyone sees the line idle. */
+  /** Fires, after the record is stored, before `linesChanged` shows the line idle. */
   readonly callEnded = new Signal<HistoryRecord>();
   readonly callRinging = new Signal<{ line: number; call: Call }>();
 
   #table: LineTable;
   #backend: Backend;
   readonly #now: () => number;
+  readonly #record: SwitchboardOptions['record'];
 
   constructor(options: SwitchboardOptions) {
     this.#table = createLineTable(options.lines);
     this.#now = options.now ?? Date.now;
+    this.#record = options.record;
     this.#backend = options.backend(this.report);
   }
 
@@ -55,9 +66,16 @@ export class Switchboard {
   }
 
   /** Events from the active backend. Arrow so backends can hold it unbound. */
-  readonly report = (event: CallEvent): Result<Transition, TransitionError> => {
+  readonly report = (event: CallEvent): Result<Transition, ReportError> => {
     const result = applyEvent(this.#table, event, { now: this.#now(), newCallId: randomUUID });
     if (!result.ok || !result.value.changed) return result;
+    for (const record of result.value.ended) {
+      const stored = this.#record(record);
+      if (!stored.ok) {
+        const message = `the call on line ${record.line} could not be added to the history (${stored.error}); nothing changed`;
+        return err({ code: 'history-unavailable', line: record.line, message });
+      }
+    }
     const before = this.#table;
     this.#table = result.value.table;
     for (const record of result.value.ended) this.callEnded.emit(record);
@@ -72,7 +90,7 @@ export class Switchboard {
   /** Call state pushed through the listen port; refused for backends with signalling of their own. */
   pushed(
     event: CallEvent,
-  ): Result<Transition, TransitionError | { code: 'not-accepted'; message: string }> {
+  ): Result<Transition, ReportError | { code: 'not-accepted'; message: string }> {
     if (!this.#backend.acceptsPushedEvents) {
       return err({
         code: 'not-accepted',

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { type BlockList, type Socket } from 'node:net';
 import type { CallEvent } from '../../../shared/model/call-event.ts';
 import {
   describeTelephonyRequest,
@@ -12,6 +12,7 @@ import type { IntegrationLog } from '../integration-log.ts';
 import {
   checkCrossSite,
   checkHost,
+  allowList,
   checkPeer,
   normaliseAddress,
   ownOrigins,
@@ -44,21 +45,30 @@ export interface ListenPortOptions extends ListenPortPolicy {
 }
 
 const MAX_HEADER_BYTES = 16 * 1024;
+
+/** Refusals from the switchboard; anything else is a conflict with the line's state (409). */
+const STATUS_FOR: Readonly<Record<string, number>> = {
+  'line-out-of-range': 400,
+  'history-unavailable': 503,
+};
 const MAX_CONNECTIONS = 32;
 
 export class ListenPort {
   readonly #server: Server;
   readonly #options: ListenPortOptions;
   #policy: ListenPortPolicy;
+  #allowed: BlockList;
 
   private constructor(server: Server, options: ListenPortOptions) {
     this.#server = server;
     this.#options = options;
     this.#policy = { allowFrom: options.allowFrom, hostNames: options.hostNames };
+    this.#allowed = allowList(options.allowFrom);
   }
 
+  /** Loopback only, unless PBX addresses are allowed: then every interface, IPv6 and IPv4. */
   static bindAddress(policy: ListenPortPolicy): string {
-    return policy.allowFrom.length > 0 ? '0.0.0.0' : '127.0.0.1';
+    return policy.allowFrom.length > 0 ? '::' : '127.0.0.1';
   }
 
   static async open(options: ListenPortOptions): Promise<Result<ListenPort, string>> {
@@ -72,6 +82,11 @@ export class ListenPort {
     });
     server.maxConnections = MAX_CONNECTIONS;
     const door = new ListenPort(server, options);
+    // A peer that is not allowed is dropped before it can hold one of the few connections.
+    server.on('connection', (socket: Socket) => {
+      const refusal = checkPeer(socket.remoteAddress, door.#allowed);
+      if (refusal) door.#dropPeer(socket, refusal);
+    });
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       door.#handle(request, response);
     });
@@ -79,20 +94,17 @@ export class ListenPort {
       door.#refuseMalformed(error, socket);
     });
     const host = ListenPort.bindAddress(options);
-    return new Promise((resolve) => {
-      server.once('error', (error: NodeJS.ErrnoException) => {
-        resolve(
-          err(
-            error.code === 'EADDRINUSE'
-              ? `port ${options.port} is already in use by another program`
-              : `cannot listen on ${host}:${options.port}: ${error.message}`,
-          ),
-        );
-      });
-      server.listen(options.port, host, () => {
-        resolve(ok(door));
-      });
-    });
+    let bound = await listen(server, options.port, host);
+    // A machine without IPv6 cannot bind '::'; every IPv4 interface is the next best.
+    if (!bound.ok && host === '::' && bound.error.code === 'EAFNOSUPPORT') {
+      bound = await listen(server, options.port, '0.0.0.0');
+    }
+    if (bound.ok) return ok(door);
+    return err(
+      bound.error.code === 'EADDRINUSE'
+        ? `port ${options.port} is already in use by another program`
+        : `cannot listen on ${host}:${options.port}: ${bound.error.message}`,
+    );
   }
 
   get port(): number {
@@ -107,6 +119,7 @@ export class ListenPort {
   /** Host names can change in place; a change of bind address needs a new ListenPort. */
   setPolicy(policy: ListenPortPolicy): void {
     this.#policy = policy;
+    this.#allowed = allowList(policy.allowFrom);
   }
 
   close(): Promise<void> {
@@ -141,7 +154,6 @@ export class ListenPort {
     };
 
     const guard =
-      checkPeer(request.socket.remoteAddress, this.#policy.allowFrom) ??
       checkHost(request.headers.host, this.port, this.#policy.hostNames) ??
       checkCrossSite(request.headers, ownOrigins(this.port, this.#policy.hostNames));
     if (guard) {
@@ -168,9 +180,16 @@ export class ListenPort {
       return;
     }
     const reading = describeTelephonyRequest(parsed.value);
-    const delivered = this.#options.deliver(toCallEvent(parsed.value));
+    let delivered: ReturnType<Delivery>;
+    try {
+      delivered = this.#options.deliver(toCallEvent(parsed.value));
+    } catch (error) {
+      const message = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+      reply(500, message, reading, message, 'nothing changed');
+      return;
+    }
     if (!delivered.ok) {
-      const status = delivered.error.code === 'line-out-of-range' ? 400 : 409;
+      const status = STATUS_FOR[delivered.error.code] ?? 409;
       reply(status, delivered.error.message, reading, delivered.error.message, 'nothing changed');
       return;
     }
@@ -178,6 +197,18 @@ export class ListenPort {
       ? delivered.value.summary
       : `no change: ${delivered.value.summary}`;
     reply(200, 'OK', reading, null, outcome);
+  }
+
+  #dropPeer(socket: Socket, reason: string): void {
+    this.#options.log.add({
+      door: 'listen-port',
+      from: `${normaliseAddress(socket.remoteAddress)}:${socket.remotePort ?? 0}`,
+      raw: '(connection)',
+      reading: '',
+      error: reason,
+      outcome: 'connection closed',
+    });
+    socket.destroy();
   }
 
   /** Requests Node cannot even parse: oversized headers, garbage, a client too slow to finish. */
@@ -205,4 +236,21 @@ export class ListenPort {
       socket.destroy();
     }
   }
+}
+
+function listen(
+  server: Server,
+  port: number,
+  host: string,
+): Promise<Result<null, NodeJS.ErrnoException>> {
+  return new Promise((resolve) => {
+    const failed = (error: NodeJS.ErrnoException) => {
+      resolve(err(error));
+    };
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve(ok(null));
+    });
+  });
 }

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 
 /**
  * Checks every HTTP port of ours applies before it reads a request (DESIGN.md, Security
@@ -20,15 +20,25 @@ export function isLoopback(address: string | undefined): boolean {
   return plain === '::1' || (isIP(plain) === 4 && plain.startsWith('127.'));
 }
 
-export function checkPeer(
-  address: string | undefined,
-  allowFrom: readonly string[],
-): string | null {
+/**
+ * The PBX addresses allowed besides loopback, compared as addresses rather than strings
+ * (`::ffff:10.0.0.5` is `10.0.0.5`; `fe80::1` is `FE80:0::1`).
+ */
+export function allowList(addresses: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const address of addresses) {
+    const family = isIP(address);
+    if (family !== 0) list.addAddress(address, family === 6 ? 'ipv6' : 'ipv4');
+  }
+  return list;
+}
+
+export function checkPeer(address: string | undefined, allowed: BlockList): string | null {
   if (isLoopback(address)) return null;
   const plain = normaliseAddress(address);
-  return allowFrom.includes(plain)
-    ? null
-    : `${plain || 'an unknown address'} is not in the list of allowed PBX addresses`;
+  const family = isIP(plain);
+  if (family !== 0 && allowed.check(plain, family === 6 ? 'ipv6' : 'ipv4')) return null;
+  return `${plain || 'an unknown address'} is not in the list of allowed PBX addresses`;
 }
 
 /**
@@ -52,8 +62,10 @@ export function ownOrigins(port: number, extraNames: readonly string[] = []): st
 }
 
 /**
- * Servers and scripts send neither Origin nor Sec-Fetch-Site. A page elsewhere does, and
- * must not be able to fake a call; only a top-level navigation a person clicked gets through.
+ * Servers and scripts send neither Origin nor Sec-Fetch-Site. A page does, and must not be
+ * able to fake a call: not from another site, and not from another port on this computer
+ * either (that is "same-site" to a browser). Only a top-level navigation a person clicked
+ * gets through from elsewhere.
  */
 export function checkCrossSite(
   headers: IncomingHttpHeaders,
@@ -64,10 +76,11 @@ export function checkCrossSite(
     return `requests from web pages at ${origin.slice(0, 100)} are refused`;
   }
   const site = headers['sec-fetch-site'];
-  if (site === 'cross-site') {
+  if (site !== undefined && site !== 'none' && site !== 'same-origin') {
     const clickedNavigation =
       headers['sec-fetch-mode'] === 'navigate' && headers['sec-fetch-user'] === '?1';
-    if (!clickedNavigation) return 'cross-site requests from web pages are refused';
+    if (!clickedNavigation)
+      return `requests that web pages fire (${site.slice(0, 20)}) are refused`;
   }
   return null;
 }

@@ -1,0 +1,78 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  allowList,
+  checkCrossSite,
+  checkHost,
+  checkPeer,
+  isLoopback,
+  normaliseAddress,
+  ownOrigins,
+} from './http-guard.ts';
+
+describe('http guard', () => {
+  it('knows loopback in every spelling a socket reports it', () => {
+    for (const address of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1']) {
+      assert.ok(isLoopback(address), address);
+    }
+    for (const address of ['10.0.0.1', '::ffff:10.0.0.1', 'fe80::1', '', undefined]) {
+      assert.ok(!isLoopback(address), String(address));
+    }
+    assert.equal(normaliseAddress('::ffff:192.168.1.20'), '192.168.1.20');
+  });
+
+  it('lets allowed PBX addresses in, compared as addresses', () => {
+    const allowed = allowList(['192.168.1.20', 'FE80:0::1']);
+    assert.equal(checkPeer('::ffff:192.168.1.20', allowed), null);
+    assert.equal(checkPeer('fe80::1', allowed), null);
+    assert.equal(checkPeer('127.0.0.1', allowList([])), null);
+    assert.match(checkPeer('192.168.1.21', allowed) ?? '', /192\.168\.1\.21 is not in the list/);
+  });
+
+  it('accepts only our own Host names, with the port', () => {
+    assert.equal(checkHost('127.0.0.1:5555', 5555, []), null);
+    assert.equal(checkHost('LOCALHOST:5555', 5555, []), null);
+    assert.equal(checkHost('[::1]:5555', 5555, []), null);
+    assert.equal(checkHost('pc-reception:5555', 5555, ['pc-reception']), null);
+    assert.equal(checkHost(undefined, 5555, []), null, 'HTTP/1.0 scripts send no Host');
+    assert.match(checkHost('127.0.0.1:5556', 5555, []) ?? '', /is not this computer/);
+    assert.match(checkHost('attacker.example:5555', 5555, []) ?? '', /attacker\.example/);
+  });
+
+  it('refuses what a web page fires, even from another port on this computer', () => {
+    const origins = ownOrigins(5555);
+    assert.equal(checkCrossSite({}, origins), null, 'curl and PBX scripts send neither header');
+    assert.equal(checkCrossSite({ 'sec-fetch-site': 'none' }, origins), null);
+    assert.equal(checkCrossSite({ origin: 'http://127.0.0.1:5555' }, origins), null);
+    assert.equal(
+      checkCrossSite({ 'sec-fetch-site': 'same-origin', origin: 'http://localhost:5555' }, origins),
+      null,
+    );
+    assert.notEqual(checkCrossSite({ origin: 'http://127.0.0.1:8080' }, origins), null);
+    assert.notEqual(
+      checkCrossSite({ 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors' }, origins),
+      null,
+    );
+    assert.notEqual(
+      checkCrossSite({ 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors' }, origins),
+      null,
+    );
+    const clicked = {
+      'sec-fetch-site': 'cross-site',
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-user': '?1',
+    };
+    assert.equal(checkCrossSite(clicked, origins), null, 'a link a person clicked');
+  });
+
+  it('never throws on arbitrary header values (property)', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.string(), (host, origin, site) => {
+        checkHost(host, 5555, ['a']);
+        checkCrossSite({ origin, 'sec-fetch-site': site }, ownOrigins(5555));
+        checkPeer(host, allowList([origin]));
+      }),
+    );
+  });
+});
