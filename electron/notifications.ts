@@ -44,7 +44,7 @@ export function notifyIncomingCalls(core: Core, onClick: () => void): () => void
 function incomingCallNotice({ line, call }: IncomingCallAlert) {
   return {
     title: `Incoming call on line ${line}`,
-    body: caller(call),
+    body: plainText(caller(call)),
     urgency: 'critical',
     timeoutType: 'never',
   } as const;
@@ -54,3 +54,14 @@ function caller({ number, callerId }: Call): string {
   const shownNumber = number === '' ? 'Unknown number' : number;
   return callerId === '' || callerId === number ? shownNumber : `${shownNumber} — ${callerId}`;
 }
+
+/**
+ * Linux notification servers may read the body as markup; a caller ID is text from the
+ * PBX, so it must not be able to add links or formatting there.
+ */
+function plainText(text: string): string {
+  if (process.platform !== 'linux') return text;
+  return text.replace(/[&<>]/g, (character) => MARKUP_ESCAPES[character] ?? character);
+}
+
+const MARKUP_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };

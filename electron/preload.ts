@@ -1,8 +1,8 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import {
   BRIDGE,
-  EVENT_NAMES,
-  INVOKE_NAMES,
+  isEventName,
+  isInvokeName,
   type BridgeClient,
   type BridgeResult,
   type EventName,
@@ -17,11 +17,6 @@ import {
  * contract map. Names are checked here (the page may pass anything) and the request is
  * checked again in main. No Electron object, event or `ipcRenderer` reaches the page.
  */
-
-const isInvokeName = (name: unknown): name is InvokeName =>
-  typeof name === 'string' && (INVOKE_NAMES as readonly string[]).includes(name);
-const isEventName = (name: unknown): name is EventName =>
-  typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name);
 
 const callbridge: BridgeClient = {
   async invoke<K extends InvokeName>(

@@ -1,5 +1,6 @@
 import type { BridgeResult } from '../../shared/bridge/contract.ts';
-import { isEventName, type WireMessage } from '../../shared/bridge/wire.ts';
+import { isEventName } from '../../shared/bridge/contract.ts';
+import type { WireMessage } from '../../shared/bridge/wire.ts';
 
 /**
  * Reads one frame from the core. The core is trusted to send what the contract says, so
@@ -31,7 +32,7 @@ export function parseWireMessage(text: string): WireMessage | null {
   }
   if (type === 'event') {
     const { name, payload } = data;
-    if (typeof name !== 'string' || !isEventName(name)) return null;
+    if (!isEventName(name)) return null;
     return { type, name, payload };
   }
   return null;

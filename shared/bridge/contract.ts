@@ -95,6 +95,12 @@ export const EVENT_NAMES = (Object.keys(BRIDGE) as (keyof Bridge)[]).filter(
   (name): name is EventName => BRIDGE[name].kind === 'event',
 );
 
+/** For transports that receive names from the other side: the page, a socket. */
+export const isInvokeName = (name: unknown): name is InvokeName =>
+  typeof name === 'string' && (INVOKE_NAMES as readonly string[]).includes(name);
+export const isEventName = (name: unknown): name is EventName =>
+  typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name);
+
 /** What the renderer sees, whether it is carried by Electron IPC or by the WebSocket. */
 export interface BridgeClient {
   invoke<K extends InvokeName>(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_NAMES, INVOKE_NAMES, type BridgeResult, type EventName } from './contract.ts';
+import { INVOKE_NAMES, type BridgeResult, type EventName } from './contract.ts';
 
 /**
  * How the bridge contract travels over the browser target's WebSocket. Electron IPC does
@@ -18,6 +18,3 @@ export type WireRequest = z.infer<typeof WireRequestSchema>;
 export type WireMessage =
   | { readonly type: 'reply'; readonly id: number; readonly result: BridgeResult<unknown> }
   | { readonly type: 'event'; readonly name: EventName; readonly payload: unknown };
-
-export const isEventName = (name: string): name is EventName =>
-  (EVENT_NAMES as readonly string[]).includes(name);
