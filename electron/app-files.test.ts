@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { APP_CSP, APP_SECURITY_HEADERS, contentTypeFor, resolveAppFile } from './app-files.ts';
+import { APP_CSP, APP_SECURITY_HEADERS, resolveAppFile } from './app-files.ts';
 import { isAppOrigin, isAppUrl } from './app-origin.ts';
+import { contentSecurityPolicy, contentTypeFor } from './core/server/static-files.ts';
 
 const root = path.resolve('/srv/callbridge/dist/renderer');
 const at = (...segments: string[]) => ({ ok: true, file: path.join(root, ...segments) });
@@ -40,9 +41,9 @@ describe('resolveAppFile', () => {
       'callbridge-app://comms-manager/C%3A%5CWindows%5Cwin.ini',
       'callbridge-app://comms-manager/index.html%00.png',
       'callbridge-app://comms-manager/.env',
+      'callbridge-app://comms-manager/assets/%2e%2e%2f.env',
     ]) {
-      const lookup = resolveAppFile(root, url);
-      assert.equal(lookup.ok, false, url);
+      assert.deepEqual(resolveAppFile(root, url), { ok: false, status: 403 }, url);
     }
     // Plain dot segments are folded by the URL parser; what is left stays inside the root.
     for (const url of [
@@ -66,7 +67,7 @@ describe('resolveAppFile', () => {
   });
 });
 
-describe('contentTypeFor', () => {
+describe('contentTypeFor (shared with the browser target)', () => {
   it('names the types the renderer build produces', () => {
     assert.equal(contentTypeFor('index.html'), 'text/html; charset=utf-8');
     assert.equal(contentTypeFor('a/index-abc.JS'), 'text/javascript; charset=utf-8');
@@ -87,6 +88,11 @@ describe('headers', () => {
     );
     assert.equal(APP_SECURITY_HEADERS['Content-Security-Policy'], APP_CSP);
     assert.equal(APP_SECURITY_HEADERS['X-Content-Type-Options'], 'nosniff');
+    assert.equal(APP_SECURITY_HEADERS['Cross-Origin-Resource-Policy'], 'same-origin');
+  });
+
+  it('is the one policy both targets build, less the WebSocket', () => {
+    assert.equal(APP_CSP, contentSecurityPolicy([]));
   });
 });
 

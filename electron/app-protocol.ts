@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
 import { APP_SCHEME } from './app-origin.ts';
-import { APP_SECURITY_HEADERS, contentTypeFor, resolveAppFile } from './app-files.ts';
+import { APP_SECURITY_HEADERS, resolveAppFile } from './app-files.ts';
+import { contentTypeFor } from './core/server/static-files.ts';
 
 /**
  * The Comms Manager is served from a privileged app scheme rather than `file://`, so it
