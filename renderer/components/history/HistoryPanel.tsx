@@ -1,4 +1,4 @@
-import { memo, useState } from 'react';
+import { memo } from 'react';
 import type { HistoryRecord } from '../../../shared/model/line-table.ts';
 import { useApp } from '../../store/app-store.ts';
 import { selectHistory } from '../../store/history-slice.ts';
@@ -10,6 +10,7 @@ import {
   isoTime,
 } from '../format.ts';
 import { DirectionIcon } from '../icons.tsx';
+import { ShowOlderButton, useNewestFirst } from '../show-older.tsx';
 import { useToday } from '../use-now.ts';
 
 // Memoised: a new entry must render one row, not the whole bounded list again.
@@ -47,13 +48,10 @@ const HistoryRow = memo(function HistoryRow({
   );
 });
 
-/** Rows rendered at first; a long table is costly to lay out on every new call. */
-const PAGE = 50;
-
 export function HistoryPanel() {
   const history = useApp(selectHistory);
   const today = useToday();
-  const [shown, setShown] = useState(PAGE);
+  const { visible, hidden, showOlder } = useNewestFirst(history);
 
   if (history.length === 0) {
     return <p className="muted empty">No calls yet. Calls appear here when they end.</p>;
@@ -78,22 +76,12 @@ export function HistoryPanel() {
           </tr>
         </thead>
         <tbody>
-          {history.slice(0, shown).map((record) => (
+          {visible.map((record) => (
             <HistoryRow key={record.id} record={record} today={today} />
           ))}
         </tbody>
       </table>
-      {history.length > shown && (
-        <button
-          type="button"
-          className="show-more"
-          onClick={() => {
-            setShown((count) => count + PAGE);
-          }}
-        >
-          Show older calls ({history.length - shown} more)
-        </button>
-      )}
+      <ShowOlderButton hidden={hidden} what="calls" onClick={showOlder} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import type { LogEntry } from '../../../shared/model/integration-log.ts';
 import { useApp } from '../../store/app-store.ts';
 import { selectLog } from '../../store/log-slice.ts';
 import { DOOR_LABELS, formatWhen, isoTime } from '../format.ts';
+import { ShowOlderButton, useNewestFirst } from '../show-older.tsx';
 import { useToday } from '../use-now.ts';
 
 /**
@@ -44,6 +45,7 @@ const LogItem = memo(function LogItem({ entry, today }: { entry: LogEntry; today
 export function LogPanel() {
   const log = useApp(selectLog);
   const today = useToday();
+  const { visible, hidden, showOlder } = useNewestFirst(log);
 
   if (log.length === 0) {
     return (
@@ -55,10 +57,13 @@ export function LogPanel() {
   }
   return (
     // Focusable because it scrolls on its own: keyboard users must be able to scroll it.
-    <ol className="log-list" aria-label="Integration log" tabIndex={0}>
-      {log.map((entry) => (
-        <LogItem key={entry.id} entry={entry} today={today} />
-      ))}
-    </ol>
+    <>
+      <ol className="log-list" aria-label="Integration log" tabIndex={0}>
+        {visible.map((entry) => (
+          <LogItem key={entry.id} entry={entry} today={today} />
+        ))}
+      </ol>
+      <ShowOlderButton hidden={hidden} what="requests" onClick={showOlder} />
+    </>
   );
 }
