@@ -12,10 +12,34 @@ export interface LinesSlice {
 
 const EMPTY: LinesView = { table: { lines: [], selected: 1 }, capabilities: [] };
 
-export const createLinesSlice: StateCreator<App, [], [], LinesSlice> = (set) => ({
+const sameCall = (a: Call | null, b: Call | null): boolean =>
+  a === b ||
+  (a !== null &&
+    b !== null &&
+    (Object.keys(a) as (keyof Call)[]).length === Object.keys(b).length &&
+    (Object.keys(a) as (keyof Call)[]).every((key) => a[key] === b[key]));
+
+/**
+ * Every `lines` event carries the whole table, freshly parsed. Keep the objects of lines
+ * that did not change, so that only the line that did re-renders when a call arrives.
+ */
+function reuseUnchanged(previous: LinesView, next: LinesView): LinesView {
+  const lines = next.table.lines.map((entry, index) => {
+    const before = previous.table.lines[index];
+    return before?.line === entry.line && sameCall(before.call, entry.call) ? before : entry;
+  });
+  const capabilities =
+    previous.capabilities.length === next.capabilities.length &&
+    previous.capabilities.every((kind, index) => kind === next.capabilities[index])
+      ? previous.capabilities
+      : next.capabilities;
+  return { table: { ...next.table, lines }, capabilities };
+}
+
+export const createLinesSlice: StateCreator<App, [], [], LinesSlice> = (set, get) => ({
   linesView: EMPTY,
   applyLines: (view) => {
-    set({ linesView: view });
+    set({ linesView: reuseUnchanged(get().linesView, view) });
   },
 });
 

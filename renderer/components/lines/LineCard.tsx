@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { Line } from '../../../shared/model/line-table.ts';
 import { LineStateIcon, DirectionIcon } from '../icons.tsx';
 import { DIRECTION_LABELS, LINE_STATE_LABELS, type LineState } from '../format.ts';
@@ -15,7 +16,12 @@ interface LineCardProps {
  * One line of the extension. The accessible name is the line alone ("Line 3"), so it stays
  * stable while the call on it changes; the state is read out from the text inside.
  */
-export function LineCard({ line: { line, call }, selected, onSelect }: LineCardProps) {
+/** Memoised: the store keeps unchanged lines' objects, so a call re-renders its line only. */
+export const LineCard = memo(function LineCard({
+  line: { line, call },
+  selected,
+  onSelect,
+}: LineCardProps) {
   const state: LineState = call?.phase ?? 'idle';
   const select = onSelect && !selected ? () => onSelect(line) : undefined;
 
@@ -67,4 +73,4 @@ export function LineCard({ line: { line, call }, selected, onSelect }: LineCardP
       )}
     </li>
   );
-}
+});
