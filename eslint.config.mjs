@@ -124,7 +124,8 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
-    ignores: ['renderer/sip/**'],
+    // Unit tests of the store run under node:test, which they may import.
+    ignores: ['renderer/sip/**', 'renderer/**/*.test.ts'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: {
@@ -138,6 +139,16 @@ export default tseslint.config(
         { group: ['jssip'], message: 'Only renderer/sip/ imports JsSIP.' },
       ]),
     },
+  },
+  {
+    files: ['renderer/**/*.test.ts'],
+    rules: restrict([
+      {
+        group: ['electron'],
+        message: 'The renderer reaches Electron only through the preload bridge.',
+      },
+      { group: ['jssip'], message: 'Only renderer/sip/ imports JsSIP.' },
+    ]),
   },
   {
     files: ['renderer/vite.config.ts', 'vite.config.ts'],
