@@ -1,18 +1,14 @@
 import type { ListenPortStatus } from '../../shared/bridge/contract.ts';
 import type { Door } from '../../shared/model/integration-log.ts';
+import { PHASE_LABELS } from '../../shared/model/describe.ts';
 import type { CallOutcome, CallPhase, Direction } from '../../shared/model/line-table.ts';
 
 /** Words the Comms Manager shows; one place so that the UI and its tests agree. */
 
 export type LineState = CallPhase | 'idle';
 
-export const LINE_STATE_LABELS: Readonly<Record<LineState, string>> = {
-  idle: 'Idle',
-  ringing: 'Ringing',
-  dialing: 'Dialing',
-  established: 'Connected',
-  held: 'On hold',
-};
+/** The words the integration log uses too, so the two never disagree. */
+export const LINE_STATE_LABELS: Readonly<Record<LineState, string>> = PHASE_LABELS;
 
 export const DIRECTION_LABELS: Readonly<Record<Direction, string>> = {
   inbound: 'Incoming',
@@ -60,8 +56,6 @@ export function formatWhen(epochMs: number, today: string): string {
     ? timeFormat.format(epochMs)
     : dateTimeFormat.format(epochMs);
 }
-
-export const formatTime = (epochMs: number): string => timeFormat.format(epochMs);
 
 export const isoTime = (epochMs: number): string => new Date(epochMs).toISOString();
 

@@ -51,12 +51,7 @@ export interface RingingCall extends Line {
 const isRinging = (entry: Line): entry is RingingCall =>
   entry.call?.phase === 'ringing' && entry.call.direction === 'inbound';
 
-export const selectLineCount = (state: App): number => state.linesView.table.lines.length;
 export const selectSelectedLine = (state: App): number => state.linesView.table.selected;
-export const selectLine =
-  (line: number) =>
-  (state: App): Line | undefined =>
-    state.linesView.table.lines[line - 1];
 export const selectCan =
   (kind: CommandKind) =>
   (state: App): boolean =>

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import { LOG_CAPACITY, type LogEntry } from '../../shared/model/integration-log.ts';
 import type { App } from './app-store.ts';
+import { prependNewest } from './newest-first.ts';
 
 export interface LogSlice {
   /** Newest first, at most LOG_CAPACITY entries. */
@@ -15,13 +16,8 @@ export const createLogSlice: StateCreator<App, [], [], LogSlice> = (set) => ({
     set({ log: log.slice(0, LOG_CAPACITY) });
   },
   addLogEntry: (entry) => {
-    set((state) =>
-      state.log.some((row) => row.id === entry.id)
-        ? state
-        : { log: [entry, ...state.log].slice(0, LOG_CAPACITY) },
-    );
+    set((state) => ({ log: prependNewest(state.log, entry, LOG_CAPACITY) }));
   },
 });
 
 export const selectLog = (state: App): readonly LogEntry[] => state.log;
-export const selectLogCount = (state: App): number => state.log.length;
