@@ -55,7 +55,7 @@ describe('Settings in the Comms Manager', () => {
     assert.match(await errorFor('Allowed PBX addresses'), /not-an-ip/);
     const snapshot = await probe.snapshot();
     assert.equal(snapshot.table.lines.length, 4);
-    assert.deepEqual(snapshot.settings.listenAllowFrom, []);
+    assert.deepEqual(snapshot.settings.doors['listen-port'].allowFrom, []);
     assert.throws(() => readFileSync(join(profile.dir, 'settings.json')));
   });
 

@@ -20,7 +20,13 @@ export class BridgeProbe {
   private constructor(socket: WebSocket) {
     this.#socket = socket;
     socket.on('message', (data: Buffer) => {
-      const message = JSON.parse(data.toString()) as WireMessage;
+      // A listener that threw would take the test process down with an unrelated stack.
+      let message: WireMessage;
+      try {
+        message = JSON.parse(data.toString()) as WireMessage;
+      } catch {
+        return;
+      }
       if (message.type === 'reply') this.#pending.get(message.id)?.(message.result);
     });
   }
@@ -30,19 +36,39 @@ export class BridgeProbe {
       origin: `http://127.0.0.1:${core.uiPort}`,
     });
     await new Promise<void>((open, fail) => {
-      socket.once('open', () => open());
-      socket.once('error', fail);
+      const timer = setTimeout(() => {
+        socket.terminate();
+        fail(new Error('the bridge did not open within 10 s'));
+      }, 10_000);
+      socket.once('open', () => {
+        clearTimeout(timer);
+        open();
+      });
+      socket.once('error', (error) => {
+        clearTimeout(timer);
+        fail(error);
+      });
     });
     return new BridgeProbe(socket);
   }
 
+  /** Rejects after `timeoutMs` rather than hang a test on a core that never answers. */
   invoke<K extends InvokeName>(
     name: K,
     request: unknown,
+    timeoutMs = 10_000,
   ): Promise<BridgeResult<InvokeResponse<K>>> {
     const id = this.#nextId++;
-    return new Promise((done) => {
-      this.#pending.set(id, done as (result: BridgeResult<unknown>) => void);
+    return new Promise((done, fail) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        fail(new Error(`no answer to ${name} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#pending.set(id, (result) => {
+        clearTimeout(timer);
+        this.#pending.delete(id);
+        done(result as BridgeResult<InvokeResponse<K>>);
+      });
       this.#socket.send(JSON.stringify({ id, name, request }));
     });
   }

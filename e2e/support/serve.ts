@@ -54,10 +54,11 @@ export async function startCore(
   let listenPort = 0;
   let url = '';
   await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(
-      () => fail(new Error(`serve did not start in ${timeoutMs} ms: ${stderr}`)),
-      timeoutMs,
-    );
+    // A core that never gets ready is killed, not left running after the test gives up.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`serve did not start in ${timeoutMs} ms: ${stderr}`));
+    }, timeoutMs);
     child.once('exit', (code) => {
       clearTimeout(timer);
       fail(new Error(`serve exited with ${code}: ${stderr}`));

@@ -1,4 +1,5 @@
-import type { BridgeHost } from '../../shared/bridge/contract.ts';
+import type { BridgeHost, DoorsView } from '../../shared/bridge/contract.ts';
+import type { DoorId } from '../../shared/doors/registry.ts';
 import type { Call } from '../../shared/model/line-table.ts';
 
 /**
@@ -8,8 +9,8 @@ import type { Call } from '../../shared/model/line-table.ts';
 export interface CoreOptions {
   /** Profile folder: settings.json, history.sqlite. Created with owner-only permissions. */
   readonly profileDir: string;
-  /** Overrides the saved listen port for this run; 0 picks a free port. */
-  readonly listenPort?: number;
+  /** Ports that override a door's saved port for this run (`serve --listen-port`); 0 picks a free one. */
+  readonly portOverrides?: Partial<Record<DoorId, number>>;
 }
 
 export interface IncomingCallAlert {
@@ -21,8 +22,8 @@ export interface Core {
   readonly bridge: BridgeHost;
   /** Fires once per call when it starts ringing; the shell turns it into a notification. */
   onIncomingCall(listener: (alert: IncomingCallAlert) => void): () => void;
-  /** The port the listen port actually bound, or null when it could not bind. */
-  listenPort(): number | null;
+  /** Every door's status now: `serve` prints their ready lines, tests read their ports. */
+  doors(): DoorsView;
   /** Problems found while starting (corrupt settings file, port in use), one line each. */
   readonly warnings: readonly string[];
   close(): Promise<void>;

@@ -4,7 +4,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_SETTINGS } from '../../shared/model/settings.ts';
+import type { ListenPortSettings } from '../../shared/doors/listen-port.ts';
+import { defaultSettings, type Settings } from '../../shared/model/settings.ts';
+import type { Core } from './core-api.ts';
 import { createCore } from './core.ts';
 
 const profiles: string[] = [];
@@ -24,6 +26,29 @@ async function occupiedPort(): Promise<{ port: number; server: Server }> {
   return { port: typeof address === 'object' && address ? address.port : 0, server };
 }
 
+/** The port the listen port bound, or null when it is not listening. */
+function listenPortOf(core: Core): number | null {
+  const status = core.doors()['listen-port'];
+  return status.state === 'ready' ? (status.endpoint?.port ?? null) : null;
+}
+
+function listenAddressOf(core: Core): string | null {
+  const status = core.doors()['listen-port'];
+  return status.state === 'ready' ? (status.endpoint?.address ?? null) : null;
+}
+
+/** Default settings with some of the listen port's section changed. */
+function withListenPort(listen: Partial<ListenPortSettings>, rest: Partial<Settings> = {}) {
+  const base = defaultSettings();
+  return {
+    ...base,
+    ...rest,
+    doors: { 'listen-port': { ...base.doors['listen-port'], ...listen } },
+  };
+}
+
+const FREE = { portOverrides: { 'listen-port': 0 } } as const;
+
 const ring = (port: number, line = 1) =>
   fetch(`http://127.0.0.1:${port}/telephony?l=${line}&n=100&a=i`).then(
     (response) => response.status,
@@ -32,24 +57,23 @@ const ring = (port: number, line = 1) =>
 describe('core settings', () => {
   it('refuses invalid settings field by field and changes nothing', async () => {
     const dir = profile();
-    const core = await createCore({ profileDir: dir, listenPort: 0 });
-    const result = await core.bridge.invoke('saveSettings', {
-      ...DEFAULT_SETTINGS,
-      lines: 0,
-      listenPort: 80,
-    });
+    const core = await createCore({ profileDir: dir, ...FREE });
+    const result = await core.bridge.invoke(
+      'saveSettings',
+      withListenPort({ port: 80 }, { lines: 0 }),
+    );
     assert.equal(result.ok, false);
     const fields = (result.error.fields ?? []).map((field) => field.field).sort();
-    assert.deepEqual(fields, ['lines', 'listenPort']);
+    assert.deepEqual(fields, ['doors.listen-port.port', 'lines']);
     assert.equal(existsSync(join(dir, 'settings.json')), false);
     await core.close();
   });
 
   it('refuses to drop a line that carries a call', async () => {
-    const core = await createCore({ profileDir: profile(), listenPort: 0 });
-    const port = core.listenPort() ?? 0;
+    const core = await createCore({ profileDir: profile(), ...FREE });
+    const port = listenPortOf(core) ?? 0;
     assert.equal(await ring(port, 4), 200);
-    const result = await core.bridge.invoke('saveSettings', { ...DEFAULT_SETTINGS, lines: 2 });
+    const result = await core.bridge.invoke('saveSettings', withListenPort({}, { lines: 2 }));
     assert.equal(result.ok, false);
     assert.match(result.error.fields?.[0]?.message ?? '', /line 4 has a call in progress/);
     const snapshot = await core.bridge.invoke('snapshot', null);
@@ -59,17 +83,14 @@ describe('core settings', () => {
 
   it('keeps the old listen port serving when the new one is taken', async () => {
     const dir = profile();
-    const core = await createCore({ profileDir: dir, listenPort: 0 });
-    const before = core.listenPort() ?? 0;
+    const core = await createCore({ profileDir: dir, ...FREE });
+    const before = listenPortOf(core) ?? 0;
     const taken = await occupiedPort();
-    const result = await core.bridge.invoke('saveSettings', {
-      ...DEFAULT_SETTINGS,
-      listenPort: taken.port,
-    });
+    const result = await core.bridge.invoke('saveSettings', withListenPort({ port: taken.port }));
     taken.server.close();
     assert.equal(result.ok, false);
     assert.match(result.error.fields?.[0]?.message ?? '', /already in use/);
-    assert.equal(core.listenPort(), before);
+    assert.equal(listenPortOf(core), before);
     assert.equal(await ring(before), 200);
     assert.equal(existsSync(join(dir, 'settings.json')), false);
     await core.close();
@@ -77,93 +98,82 @@ describe('core settings', () => {
 
   it('moves the listen port and saves, so the next start uses the new port and lines', async () => {
     const dir = profile();
-    const core = await createCore({ profileDir: dir, listenPort: 0 });
-    const old = core.listenPort() ?? 0;
+    const core = await createCore({ profileDir: dir, ...FREE });
+    const old = listenPortOf(core) ?? 0;
     const free = await occupiedPort();
     free.server.close();
-    const result = await core.bridge.invoke('saveSettings', {
-      ...DEFAULT_SETTINGS,
-      lines: 6,
-      listenPort: free.port,
-    });
+    const result = await core.bridge.invoke(
+      'saveSettings',
+      withListenPort({ port: free.port }, { lines: 6 }),
+    );
     assert.ok(result.ok, JSON.stringify(result));
-    assert.equal(core.listenPort(), free.port);
+    assert.equal(listenPortOf(core), free.port);
     assert.equal(await ring(free.port, 6), 200);
     await assert.rejects(fetch(`http://127.0.0.1:${old}/telephony?l=1&a=i`));
     await core.close();
 
     const again = await createCore({ profileDir: dir });
-    assert.equal(again.listenPort(), free.port);
+    assert.equal(listenPortOf(again), free.port);
     const snapshot = await again.bridge.invoke('snapshot', null);
     assert.equal(snapshot.ok && snapshot.value.table.lines.length, 6);
     await again.close();
   });
 
   it('treats the port bound by an override as no change when saving it', async () => {
-    const core = await createCore({ profileDir: profile(), listenPort: 0 });
-    const bound = core.listenPort() ?? 0;
-    const result = await core.bridge.invoke('saveSettings', {
-      ...DEFAULT_SETTINGS,
-      listenPort: bound,
-    });
+    const core = await createCore({ profileDir: profile(), ...FREE });
+    const bound = listenPortOf(core) ?? 0;
+    const result = await core.bridge.invoke('saveSettings', withListenPort({ port: bound }));
     assert.ok(result.ok, JSON.stringify(result));
-    assert.equal(core.listenPort(), bound);
+    assert.equal(listenPortOf(core), bound);
     assert.equal(await ring(bound), 200);
     await core.close();
   });
 
   it('opens the listen port to allowed PBX addresses and closes it again', async () => {
-    const core = await createCore({ profileDir: profile(), listenPort: 0 });
-    const port = core.listenPort() ?? 0;
-    const open = await core.bridge.invoke('saveSettings', {
-      ...DEFAULT_SETTINGS,
-      listenPort: port,
-      listenAllowFrom: ['192.168.1.20'],
-    });
+    const core = await createCore({ profileDir: profile(), ...FREE });
+    const port = listenPortOf(core) ?? 0;
+    const open = await core.bridge.invoke(
+      'saveSettings',
+      withListenPort({ port: port, allowFrom: ['192.168.1.20'] }),
+    );
     assert.ok(open.ok, JSON.stringify(open));
-    assert.equal(open.value.listenPort.port, port);
-    assert.notEqual(open.value.listenPort.address, '127.0.0.1');
+    assert.equal(listenPortOf(core), port);
+    assert.notEqual(listenAddressOf(core), '127.0.0.1');
     assert.equal(await ring(port), 200, 'loopback still gets in');
-    const closed = await core.bridge.invoke('saveSettings', {
-      ...DEFAULT_SETTINGS,
-      listenPort: port,
-    });
+    const closed = await core.bridge.invoke('saveSettings', withListenPort({ port: port }));
     assert.ok(closed.ok, JSON.stringify(closed));
-    assert.equal(closed.value.listenPort.address, '127.0.0.1');
+    assert.equal(listenAddressOf(core), '127.0.0.1');
     assert.equal(await ring(port, 2), 200);
     await core.close();
   });
 
   it('gives the new port back and keeps the old one when the settings file cannot be written', async () => {
     const dir = profile();
-    const core = await createCore({ profileDir: dir, listenPort: 0 });
-    const old = core.listenPort() ?? 0;
+    const core = await createCore({ profileDir: dir, ...FREE });
+    const old = listenPortOf(core) ?? 0;
     mkdirSync(join(dir, 'settings.json'));
     const free = await occupiedPort();
     free.server.close();
-    const result = await core.bridge.invoke('saveSettings', {
-      ...DEFAULT_SETTINGS,
-      listenPort: free.port,
-    });
+    const result = await core.bridge.invoke('saveSettings', withListenPort({ port: free.port }));
     assert.equal(result.ok, false);
-    assert.equal(core.listenPort(), old);
+    assert.equal(listenPortOf(core), old);
     assert.equal(await ring(old), 200);
     await assert.rejects(fetch(`http://127.0.0.1:${free.port}/telephony?l=1&a=i`));
     await core.close();
   });
 
   it('runs two saves one after the other, leaving exactly the last port bound', async () => {
-    const core = await createCore({ profileDir: profile(), listenPort: 0 });
+    const core = await createCore({ profileDir: profile(), ...FREE });
     const first = await occupiedPort();
     const second = await occupiedPort();
     first.server.close();
     second.server.close();
     const [a, b] = await Promise.all([
-      core.bridge.invoke('saveSettings', { ...DEFAULT_SETTINGS, listenPort: first.port }),
-      core.bridge.invoke('saveSettings', { ...DEFAULT_SETTINGS, listenPort: second.port }),
+      core.bridge.invoke('saveSettings', withListenPort({ port: first.port })),
+      core.bridge.invoke('saveSettings', withListenPort({ port: second.port })),
     ]);
     assert.ok(a.ok && b.ok);
-    assert.equal(core.listenPort(), second.port);
+    assert.equal(listenPortOf(core), second.port);
     await assert.rejects(fetch(`http://127.0.0.1:${first.port}/telephony?l=1&a=i`));
     await core.close();
   });
@@ -171,14 +181,14 @@ describe('core settings', () => {
   it('starts on defaults with a warning when settings.json is corrupt, and leaves the file alone', async () => {
     const dir = profile();
     writeFileSync(join(dir, 'settings.json'), '{"lines": 4,');
-    const core = await createCore({ profileDir: dir, listenPort: 0 });
+    const core = await createCore({ profileDir: dir, ...FREE });
     assert.match(core.warnings.join('\n'), /settings\.json is not valid JSON/);
     assert.equal(readFileSync(join(dir, 'settings.json'), 'utf8'), '{"lines": 4,');
     await core.close();
   });
 
   it('answers an unknown channel and a malformed command with errors, not exceptions', async () => {
-    const core = await createCore({ profileDir: profile(), listenPort: 0 });
+    const core = await createCore({ profileDir: profile(), ...FREE });
     const command = await core.bridge.invoke('command', { kind: 'Explode' });
     assert.equal(command.ok ? '' : command.error.code, 'invalid-request');
     const unknown = await core.bridge.invoke('nope' as 'snapshot', null);

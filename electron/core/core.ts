@@ -1,12 +1,11 @@
 import type { Command } from '../../shared/model/command.ts';
 import type { CoreSnapshot, EventPayload } from '../../shared/bridge/contract.ts';
-import { describeLine } from '../../shared/model/describe.ts';
 import { err, ok } from '../../shared/result.ts';
-import { BACKENDS } from './backends/registry.ts';
+import { createBackend } from './backends/registry.ts';
 import { createBridgeHost } from './bridge-host.ts';
 import type { Core, CoreOptions, IncomingCallAlert } from './core-api.ts';
+import { DoorSet } from './doors/door-set.ts';
 import { IntegrationLog } from './integration-log.ts';
-import { ListenPortService } from './listen-port-service.ts';
 import { SettingsService } from './settings-service.ts';
 import { Signal } from './signal.ts';
 import { HistoryStore } from './store/history-store.ts';
@@ -34,7 +33,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const log = new IntegrationLog();
   const switchboard = new Switchboard({
     lines: initial.lines,
-    backend: BACKENDS[initial.extensionType],
+    backend: (report) => createBackend(initial.extension, report),
     // Stored before the line goes idle anywhere: an acknowledged ended call is on disk.
     record: (record) => {
       try {
@@ -46,26 +45,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
   const historyAdded = new Signal<EventPayload<'historyAdded'>>();
-  switchboard.callEnded.on((record) => {
-    historyAdded.emit(record);
+  const incoming = new Signal<IncomingCallAlert>();
+  switchboard.changed.on(({ line, before, after, ended }) => {
+    for (const record of ended) historyAdded.emit(record);
+    if (after?.phase === 'ringing' && before?.id !== after.id) incoming.emit({ line, call: after });
   });
 
-  const listenPort = new ListenPortService(log, (event) => {
-    const result = switchboard.pushed(event);
-    if (!result.ok) return result;
-    const summary =
-      event.kind === 'LineSelected'
-        ? `line ${event.line} is selected`
-        : describeLine(switchboard.table, event.line);
-    return ok({ changed: result.value.changed, summary });
+  const doors = await DoorSet.start(initial.doors, {
+    switchboard,
+    log,
+    ...(options.portOverrides ? { portOverrides: options.portOverrides } : {}),
   });
-  await listenPort.start(options.listenPort ?? initial.listenPort, {
-    allowFrom: initial.listenAllowFrom,
-    hostNames: initial.listenHostNames,
-  });
-  const portError = listenPort.status().error;
-  if (portError) warnings.push(`Listen port: ${portError}`);
-  const settings = new SettingsService(settingsStore, switchboard, listenPort);
+  for (const status of Object.values(doors.view())) {
+    if (status.state === 'failed') warnings.push(status.summary);
+  }
+  const settings = new SettingsService(settingsStore, switchboard, doors);
 
   const bridge = createBridgeHost(
     {
@@ -73,6 +67,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         const snapshot: CoreSnapshot = {
           ...switchboard.view(),
           ...settings.view(),
+          doors: doors.view(),
           history: history.recent(HISTORY_IN_SNAPSHOT),
           log: log.recent(),
         };
@@ -86,21 +81,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       historyAdded,
       logEntry: log.added,
       settings: settings.changed,
+      doors: doors.changed,
     },
   );
-
-  const incoming = new Signal<IncomingCallAlert>();
-  switchboard.callRinging.on((alert) => {
-    incoming.emit(alert);
-  });
 
   return {
     bridge,
     warnings,
     onIncomingCall: (listener) => incoming.on(listener),
-    listenPort: () => listenPort.status().port,
+    doors: () => doors.view(),
     async close() {
-      await listenPort.close();
+      await doors.close();
       await switchboard.close();
       history.close();
     },

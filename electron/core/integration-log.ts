@@ -1,8 +1,10 @@
+import type { DoorId } from '../../shared/doors/registry.ts';
 import { LOG_CAPACITY, LOG_RAW_LIMIT, type LogEntry } from '../../shared/model/integration-log.ts';
+import type { DoorLog } from './doors/door.ts';
 import { Signal } from './signal.ts';
 
 /**
- * Every request that reached a door, newest first and bounded. In memory on purpose: it is
+ * Every request that reached a door and everything a door sent out, newest first and bounded. In memory on purpose: it is
  * for diagnosing an integration now, not an audit trail.
  */
 export class IntegrationLog {
@@ -25,6 +27,15 @@ export class IntegrationLog {
     if (this.#entries.length > LOG_CAPACITY) this.#entries.length = LOG_CAPACITY;
     this.added.emit(full);
     return full;
+  }
+
+  /** The log as one door writes to it: every entry it adds names that door. */
+  forDoor(door: DoorId): DoorLog {
+    return {
+      add: (entry) => {
+        this.add({ ...entry, door });
+      },
+    };
   }
 
   /** Newest first. */

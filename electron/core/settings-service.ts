@@ -1,16 +1,16 @@
 import type { BridgeResult, SettingsView } from '../../shared/bridge/contract.ts';
 import { SettingsSchema, settingsFieldErrors, type Settings } from '../../shared/model/settings.ts';
 import { err, ok } from '../../shared/result.ts';
-import { BACKENDS } from './backends/registry.ts';
-import type { ListenPortService } from './listen-port-service.ts';
+import { createBackend } from './backends/registry.ts';
+import type { DoorSet } from './doors/door-set.ts';
 import { Signal } from './signal.ts';
 import type { SettingsStore } from './store/settings-store.ts';
 import type { Switchboard } from './switchboard.ts';
 
 /**
- * Applies a settings change all or nothing: validate, bind the new listen port, then save
- * and apply in one synchronous step, and only then let the old port go. Saves run one at
- * a time, so two tabs pressing Save together cannot interleave their port moves.
+ * Applies a settings change all or nothing: validate, prepare every door (bind a new port),
+ * then save and apply in one synchronous step, and only then let the doors commit. Saves
+ * run one at a time, so two tabs pressing Save together cannot interleave their port moves.
  */
 export class SettingsService {
   readonly changed = new Signal<SettingsView>();
@@ -18,13 +18,13 @@ export class SettingsService {
   #queue: Promise<unknown> = Promise.resolve();
   readonly #store: SettingsStore;
   readonly #switchboard: Switchboard;
-  readonly #listenPort: ListenPortService;
+  readonly #doors: DoorSet;
 
-  constructor(store: SettingsStore, switchboard: Switchboard, listenPort: ListenPortService) {
+  constructor(store: SettingsStore, switchboard: Switchboard, doors: DoorSet) {
     this.#store = store;
     this.#settings = store.get();
     this.#switchboard = switchboard;
-    this.#listenPort = listenPort;
+    this.#doors = doors;
   }
 
   get settings(): Settings {
@@ -32,7 +32,7 @@ export class SettingsService {
   }
 
   view(): SettingsView {
-    return { settings: this.#settings, listenPort: this.#listenPort.status() };
+    return { settings: this.#settings, problem: this.#store.problem };
   }
 
   save(input: unknown): Promise<BridgeResult<SettingsView>> {
@@ -50,16 +50,16 @@ export class SettingsService {
     const next = parsed.data;
     const previous = this.#settings;
     const board = this.#switchboard;
-    const refuse = (field: keyof Settings, message: string) =>
+    const refuse = (field: string, message: string) =>
       err({ code: 'invalid-settings', message, fields: [{ field, message }] });
-    // Object.is rather than !==: with one extension type today the compiler calls it constant.
-    const typeChanged = !Object.is(next.extensionType, previous.extensionType);
+    // Any change of the extension's fields means a new backend (a new account, say).
+    const extensionChanged = JSON.stringify(next.extension) !== JSON.stringify(previous.extension);
     const blocker = () => {
       const resized = board.canResize(next.lines);
       if (!resized.ok) return refuse('lines', resized.error.message);
-      if (typeChanged && board.table.lines.some((line) => line.call)) {
+      if (extensionChanged && board.table.lines.some((line) => line.call)) {
         return refuse(
-          'extensionType',
+          'extension.type',
           'end the calls in progress before changing the extension type',
         );
       }
@@ -68,18 +68,25 @@ export class SettingsService {
 
     const early = blocker();
     if (early) return early;
-    const port = await this.#listenPort.prepare(previous, next);
-    if (!port.ok) return refuse('listenPort', port.error);
-    // Calls may have arrived while the port was being bound: look again, then save and
+    const doors = await this.#doors.prepare(next.doors, previous.doors);
+    if (!doors.ok) {
+      const [first] = doors.error;
+      return err({
+        code: 'invalid-settings',
+        message: first?.message ?? 'Some settings are not valid',
+        fields: doors.error,
+      });
+    }
+    // Calls may have arrived while ports were being bound: look again, then save and
     // apply with no await in between.
     const late = blocker();
     if (late) {
-      await port.value.rollback();
+      await doors.value.rollback();
       return late;
     }
     const saved = this.#store.save(next);
     if (!saved.ok) {
-      await port.value.rollback();
+      await doors.value.rollback();
       return err({
         code: 'invalid-settings',
         message: 'Settings could not be saved',
@@ -88,8 +95,10 @@ export class SettingsService {
     }
     board.resize(next.lines);
     this.#settings = saved.value;
-    await port.value.commit();
-    if (typeChanged) await board.replaceBackend(BACKENDS[next.extensionType]);
+    await doors.value.commit();
+    if (extensionChanged) {
+      await board.replaceBackend((report) => createBackend(next.extension, report));
+    }
     this.changed.emit(this.view());
     return ok(this.view());
   }

@@ -1,35 +1,20 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { BridgeError } from '../../shared/bridge/contract.ts';
 import type { CallEvent } from '../../shared/model/call-event.ts';
-import { COMMAND_KINDS, type Command } from '../../shared/model/command.ts';
+import type { Command } from '../../shared/model/command.ts';
 import type { HistoryRecord } from '../../shared/model/line-table.ts';
-import { err, ok, type Result } from '../../shared/result.ts';
-import type { Backend, BackendFactory } from './backends/backend.ts';
+import { err, ok } from '../../shared/result.ts';
+import { recordingBackend } from './backends/backend.test-support.ts';
 import { createPbxEventsBackend } from './backends/pbx-events.ts';
-import { Switchboard, type SwitchboardOptions } from './switchboard.ts';
-
-/** A backend that can do everything and remembers what it was asked, for routing tests. */
-function recordingBackend(executed: Command[]): BackendFactory {
-  return (): Backend => ({
-    type: 'pbx-events',
-    capabilities: new Set(COMMAND_KINDS),
-    acceptsPushedEvents: false,
-    execute(command): Promise<Result<null, BridgeError>> {
-      executed.push(command);
-      return Promise.resolve(ok(null));
-    },
-    close: () => Promise.resolve(),
-  });
-}
+import { Switchboard, type LineChange, type SwitchboardOptions } from './switchboard.ts';
 
 /** A switchboard whose history is an array (the real store has tests of its own). */
 function switchboard(lines: number, options: Partial<SwitchboardOptions> = {}) {
   const stored: HistoryRecord[] = [];
   const board = new Switchboard({
     lines,
-    backend: createPbxEventsBackend,
+    backend: (report) => createPbxEventsBackend({ report, settings: { type: 'pbx-events' } }),
     record: (record) => {
       stored.push(record);
       return ok(null);
@@ -48,7 +33,9 @@ describe('Switchboard', () => {
         return ok(null);
       },
     });
-    board.callEnded.on(() => order.push('ended'));
+    board.changed.on((change) => {
+      for (const _ of change.ended) order.push('ended');
+    });
     board.linesChanged.on((view) =>
       order.push(`lines:${view.table.lines[0]?.call ? 'busy' : 'idle'}`),
     );
@@ -70,14 +57,48 @@ describe('Switchboard', () => {
     assert.deepEqual(changes, []);
   });
 
-  it('announces a ringing call once, not on every repeat', () => {
-    const { board } = switchboard(1);
-    const rings: string[] = [];
-    board.callRinging.on(({ call }) => rings.push(call.number));
-    board.report({ kind: 'Incoming', line: 1, number: '100' });
-    board.report({ kind: 'Incoming', line: 1, number: '100' });
-    board.report({ kind: 'Incoming', line: 1, number: '200' });
-    assert.deepEqual(rings, ['100', '200']);
+  it('tells what changed: the event, the line, the call before and after, and what ended', () => {
+    const { board } = switchboard(2);
+    const changes: LineChange[] = [];
+    board.changed.on((change) => changes.push(change));
+    board.report({ kind: 'Incoming', line: 2, number: '100' });
+    board.report({ kind: 'Incoming', line: 2, number: '100' });
+    board.report({ kind: 'Established', line: 2 });
+    board.report({ kind: 'Incoming', line: 2, number: '200' });
+    assert.equal(changes.length, 3, 'a repeated event is not a change');
+    const [ring, answer, next] = changes;
+    assert.deepEqual(
+      [ring?.line, ring?.before, ring?.after?.phase, ring?.ended],
+      [2, null, 'ringing', []],
+    );
+    assert.equal(answer?.before?.phase, 'ringing');
+    assert.equal(answer?.after?.phase, 'established');
+    assert.equal(answer?.after?.id, ring?.after?.id);
+    assert.equal(next?.before?.id, ring?.after?.id);
+    assert.equal(next?.after?.number, '200');
+    assert.deepEqual(
+      next?.ended.map((record) => [record.id, record.outcome]),
+      [[ring?.after?.id, 'answered']],
+    );
+    assert.equal(next?.table, board.table);
+  });
+
+  it('shows a backend whose status changes, and refuses its commands while it is unavailable', async () => {
+    const backend = recordingBackend([]);
+    const { board } = switchboard(1, { backend: backend.create });
+    const views: string[] = [];
+    board.linesChanged.on((view) => views.push(view.backend.status.state));
+    backend.setStatus({
+      state: { state: 'unavailable', summary: 'Not registered', reason: 'server unreachable' },
+      capabilities: new Set(),
+    });
+    assert.deepEqual(views, ['unavailable']);
+    assert.deepEqual(board.view().capabilities, []);
+    const refused = await board.execute({ kind: 'MakeCall', number: '100' });
+    assert.deepEqual(refused.ok ? null : refused.error, {
+      code: 'backend-unavailable',
+      message: 'server unreachable',
+    });
   });
 
   it('answers a command the backend cannot do with a clear error and changes nothing', async () => {
@@ -89,6 +110,7 @@ describe('Switchboard', () => {
       ok: false,
       error: {
         code: 'not-capable',
+        kind: 'Answer',
         message: 'Answer is not available with the pbx-events extension type',
       },
     });
@@ -103,18 +125,11 @@ describe('Switchboard', () => {
 
   it('routes commands it may carry out to the backend, refusing lines that do not exist', async () => {
     const executed: Command[] = [];
-    const { board } = switchboard(2, { backend: recordingBackend(executed) });
+    const { board } = switchboard(2, { backend: recordingBackend(executed).create });
     await board.execute({ kind: 'Hold', line: 2 });
     const refused = await board.execute({ kind: 'Hold', line: 5 });
-    assert.equal(refused.ok, false);
+    assert.equal(refused.ok ? null : refused.error.code, 'no-such-line');
     assert.deepEqual(executed, [{ kind: 'Hold', line: 2 }]);
-  });
-
-  it('refuses pushed events when the backend has signalling of its own', () => {
-    const { board } = switchboard(1, { backend: recordingBackend([]) });
-    const result = board.pushed({ kind: 'Incoming', line: 1, number: '1' });
-    assert.equal(result.ok, false);
-    assert.equal(board.table.lines[0]?.call, null);
   });
 
   it('stores every call it was told about exactly once (property)', () => {

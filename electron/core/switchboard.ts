@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { BridgeError, LinesView } from '../../shared/bridge/contract.ts';
+import type { LinesView } from '../../shared/bridge/contract.ts';
 import type { CallEvent } from '../../shared/model/call-event.ts';
+import type { CommandError } from '../../shared/model/command-error.ts';
 import type { Command } from '../../shared/model/command.ts';
 import {
   applyEvent,
@@ -13,12 +14,12 @@ import {
   type TransitionError,
 } from '../../shared/model/line-table.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
-import type { Backend, BackendFactory } from './backends/backend.ts';
+import type { Backend, ReportEvent } from './backends/backend.ts';
 import { Signal } from './signal.ts';
 
 export interface SwitchboardOptions {
   readonly lines: number;
-  readonly backend: BackendFactory;
+  readonly backend: (report: ReportEvent) => Backend;
   /**
    * Stores an ended call durably. Called before the table changes: when it fails, the
    * event is refused and the call stays on its line rather than vanish unrecorded.
@@ -27,22 +28,35 @@ export interface SwitchboardOptions {
   readonly now?: () => number;
 }
 
-export type ReportError =
-  | TransitionError
-  | { readonly code: 'history-unavailable'; readonly line: number; readonly message: string };
+export type ReportError = TransitionError | Extract<CommandError, { code: 'history-unavailable' }>;
+
+/**
+ * One transition, as doors that report outwards (Integra, the 24U and TelServices
+ * monitors) need it: what happened, on which line, the call before and after, and the
+ * calls it ended (already stored). They subscribe to this rather than diff line tables.
+ */
+export interface LineChange {
+  readonly event: CallEvent;
+  readonly line: number;
+  readonly before: Call | null;
+  readonly after: Call | null;
+  readonly ended: readonly HistoryRecord[];
+  readonly table: LineTable;
+}
 
 /**
  * Owns the line table. Every change goes through `report` (what happened) or `execute`
  * (what someone wants); both end in the pure transitions of shared/model/line-table.ts.
  */
 export class Switchboard {
+  /** The whole view, for the UI. Fires after `changed` for the same transition. */
   readonly linesChanged = new Signal<LinesView>();
-  /** Fires, after the record is stored, before `linesChanged` shows the line idle. */
-  readonly callEnded = new Signal<HistoryRecord>();
-  readonly callRinging = new Signal<{ line: number; call: Call }>();
+  /** Every transition that changed the table, after its ended calls are stored. */
+  readonly changed = new Signal<LineChange>();
 
   #table: LineTable;
   #backend: Backend;
+  #unwatchBackend: () => void;
   readonly #now: () => number;
   readonly #record: SwitchboardOptions['record'];
 
@@ -51,6 +65,7 @@ export class Switchboard {
     this.#now = options.now ?? Date.now;
     this.#record = options.record;
     this.#backend = options.backend(this.report);
+    this.#unwatchBackend = this.#watch(this.#backend);
   }
 
   get table(): LineTable {
@@ -62,7 +77,12 @@ export class Switchboard {
   }
 
   view(): LinesView {
-    return { table: this.#table, capabilities: [...this.#backend.capabilities] };
+    const { state, capabilities } = this.#backend.status();
+    return {
+      table: this.#table,
+      capabilities: [...capabilities],
+      backend: { type: this.#backend.type, status: state },
+    };
   }
 
   /** Events from the active backend. Arrow so backends can hold it unbound. */
@@ -76,36 +96,32 @@ export class Switchboard {
         return err({ code: 'history-unavailable', line: record.line, message });
       }
     }
-    const before = this.#table;
+    const before = this.#table.lines[event.line - 1]?.call ?? null;
     this.#table = result.value.table;
-    for (const record of result.value.ended) this.callEnded.emit(record);
-    const call = this.#table.lines[event.line - 1]?.call;
-    if (call?.phase === 'ringing' && before.lines[event.line - 1]?.call?.id !== call.id) {
-      this.callRinging.emit({ line: event.line, call });
-    }
+    this.changed.emit({
+      event,
+      line: event.line,
+      before,
+      after: this.#table.lines[event.line - 1]?.call ?? null,
+      ended: result.value.ended,
+      table: this.#table,
+    });
     this.linesChanged.emit(this.view());
     return result;
   };
 
-  /** Call state pushed through the listen port; refused for backends with signalling of their own. */
-  pushed(
-    event: CallEvent,
-  ): Result<Transition, ReportError | { code: 'not-accepted'; message: string }> {
-    if (!this.#backend.acceptsPushedEvents) {
-      return err({
-        code: 'not-accepted',
-        message: `the ${this.#backend.type} extension type gets call state from its own signalling`,
-      });
-    }
-    return this.report(event);
-  }
-
-  async execute(command: Command): Promise<Result<null, BridgeError>> {
-    if (!this.#backend.capabilities.has(command.kind)) {
-      return err({
-        code: 'not-capable',
-        message: `${command.kind} is not available with the ${this.#backend.type} extension type`,
-      });
+  async execute(command: Command): Promise<Result<null, CommandError>> {
+    const { state, capabilities } = this.#backend.status();
+    if (!capabilities.has(command.kind)) {
+      const why =
+        state.state === 'unavailable'
+          ? { code: 'backend-unavailable' as const, message: state.reason }
+          : {
+              code: 'not-capable' as const,
+              kind: command.kind,
+              message: `${command.kind} is not available with the ${this.#backend.type} extension type`,
+            };
+      return err(why);
     }
     if (
       'line' in command &&
@@ -113,7 +129,8 @@ export class Switchboard {
       command.line > this.#table.lines.length
     ) {
       return err({
-        code: 'invalid-request',
+        code: 'no-such-line',
+        line: command.line,
         message: `line ${command.line} does not exist; this extension has lines 1 to ${this.#table.lines.length}`,
       });
     }
@@ -136,13 +153,23 @@ export class Switchboard {
   }
 
   /** Switch extension type; the caller has made sure no call is in progress. */
-  async replaceBackend(factory: BackendFactory): Promise<void> {
+  async replaceBackend(create: (report: ReportEvent) => Backend): Promise<void> {
+    this.#unwatchBackend();
     await this.#backend.close();
-    this.#backend = factory(this.report);
+    this.#backend = create(this.report);
+    this.#unwatchBackend = this.#watch(this.#backend);
     this.linesChanged.emit(this.view());
   }
 
   async close(): Promise<void> {
+    this.#unwatchBackend();
     await this.#backend.close();
+  }
+
+  /** A backend's state (registered, lost) shows in the header through the lines view. */
+  #watch(backend: Backend): () => void {
+    return backend.statusChanged.on(() => {
+      this.linesChanged.emit(this.view());
+    });
   }
 }

@@ -1,25 +1,46 @@
-import type { BridgeError } from '../../../shared/bridge/contract.ts';
+import type { BackendState } from '../../../shared/bridge/contract.ts';
 import type { CallEvent } from '../../../shared/model/call-event.ts';
+import type { CommandError } from '../../../shared/model/command-error.ts';
 import type { Command, CommandKind } from '../../../shared/model/command.ts';
 import type { LineTable } from '../../../shared/model/line-table.ts';
-import type { ExtensionType } from '../../../shared/model/settings.ts';
+import type { Extension, ExtensionType } from '../../../shared/model/settings.ts';
 import type { Result } from '../../../shared/result.ts';
+import type { Signal } from '../signal.ts';
 
 /** How a backend tells the switchboard what happened to its calls. */
 export type ReportEvent = (event: CallEvent) => Result<unknown, { message: string }>;
 
+/** What a backend can do right now: its state and the commands it would carry out. */
+export interface BackendStatus {
+  readonly state: BackendState;
+  readonly capabilities: ReadonlySet<CommandKind>;
+}
+
 /**
  * A way of being a phone: the SIP engine, the OS tel: handler, TAPI, a desk phone, or a PBX
- * that pushes events. The switchboard checks `capabilities` before it calls `execute`, so a
- * backend only ever sees commands it declared.
+ * that pushes events. The switchboard checks the status's capabilities before it calls
+ * `execute`, so a backend only ever sees commands it offers at that moment.
  */
 export interface Backend {
   readonly type: ExtensionType;
-  readonly capabilities: ReadonlySet<CommandKind>;
-  /** Whether call state may arrive through the listen port (Season Office "HTTP Message Alerting"). */
+  /**
+   * Whether doors may push call state for it (Season Office "HTTP Message Alerting"): true
+   * only for a backend with no signalling of its own. The listen port checks this.
+   */
   readonly acceptsPushedEvents: boolean;
-  execute(command: Command, table: LineTable): Promise<Result<null, BridgeError>>;
+  status(): BackendStatus;
+  /** Fires whenever `status()` would answer differently. */
+  readonly statusChanged: Signal<BackendStatus>;
+  execute(command: Command, table: LineTable): Promise<Result<null, CommandError>>;
   close(): Promise<void>;
 }
 
-export type BackendFactory = (report: ReportEvent) => Backend;
+export interface BackendContext<T extends ExtensionType> {
+  readonly report: ReportEvent;
+  /** The extension type's own settings. */
+  readonly settings: Extract<Extension, { type: T }>;
+}
+
+export type BackendFactory<T extends ExtensionType = ExtensionType> = (
+  context: BackendContext<T>,
+) => Backend;

@@ -3,12 +3,20 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DOOR_IDS, type DoorId } from '../../../shared/doors/registry.ts';
 import { createCore } from '../core.ts';
+import { DOORS } from '../doors/registry.ts';
 import { LocalServer } from '../server/local-server.ts';
 
-export const SERVE_USAGE = `  callbridge serve [--profile <dir>] [--ui-port <n>] [--listen-port <n>]
+/** Doors whose port `serve` can override for one run, with their flag. */
+const PORT_FLAGS = DOOR_IDS.flatMap((id) => {
+  const flag = DOORS[id].serveFlag;
+  return flag ? [{ id, ...flag }] : [];
+});
+
+export const SERVE_USAGE = `  callbridge serve [--profile <dir>] [--ui-port <n>]${PORT_FLAGS.map((flag) => ` [--${flag.name} <n>]`).join('')}
       Start the core and serve the Comms Manager on 127.0.0.1 (0 picks a free port).
-      Prints "Comms Manager: <url>" and "Listen port: <port>" once each is ready.`;
+      Prints "Comms Manager: <url>"${PORT_FLAGS.map((flag) => ` and "${flag.prints}"`).join('')} once each is ready.`;
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const RENDERER_DIR = join(REPO_ROOT, 'dist', 'renderer');
@@ -17,6 +25,9 @@ export function defaultProfileDir(): string {
   const config = process.env['XDG_CONFIG_HOME'] ?? join(homedir(), '.config');
   return join(config, 'callbridge');
 }
+
+const stringValue = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
 
 type Io = { stdout: (line: string) => void; stderr: (line: string) => void };
 
@@ -29,14 +40,14 @@ function portFlag(name: string, value: string | undefined): number | string | un
 }
 
 export async function runServe(argv: readonly string[], io: Io): Promise<number> {
-  let values;
+  let values: Record<string, unknown>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
       options: {
         profile: { type: 'string' },
         'ui-port': { type: 'string' },
-        'listen-port': { type: 'string' },
+        ...Object.fromEntries(PORT_FLAGS.map((flag) => [flag.name, { type: 'string' as const }])),
       },
       strict: true,
     }));
@@ -44,13 +55,19 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
     io.stderr(`callbridge serve: ${error instanceof Error ? error.message : String(error)}`);
     return 2;
   }
-  const uiPort = portFlag('ui-port', values['ui-port']) ?? 0;
-  const listenPort = portFlag('listen-port', values['listen-port']);
-  for (const value of [uiPort, listenPort]) {
-    if (typeof value === 'string') {
-      io.stderr(`callbridge serve: ${value}`);
+  const uiPort = portFlag('ui-port', stringValue(values['ui-port'])) ?? 0;
+  if (typeof uiPort === 'string') {
+    io.stderr(`callbridge serve: ${uiPort}`);
+    return 2;
+  }
+  const portOverrides: Partial<Record<DoorId, number>> = {};
+  for (const flag of PORT_FLAGS) {
+    const port = portFlag(flag.name, stringValue(values[flag.name]));
+    if (typeof port === 'string') {
+      io.stderr(`callbridge serve: ${port}`);
       return 2;
     }
+    if (port !== undefined) portOverrides[flag.id] = port;
   }
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     io.stderr(
@@ -59,13 +76,10 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
     return 1;
   }
 
-  const profileDir = resolve(values.profile ?? defaultProfileDir());
+  const profileDir = resolve(stringValue(values['profile']) ?? defaultProfileDir());
   let core;
   try {
-    core = await createCore({
-      profileDir,
-      ...(typeof listenPort === 'number' ? { listenPort } : {}),
-    });
+    core = await createCore({ profileDir, portOverrides });
   } catch (error) {
     io.stderr(`callbridge serve: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
@@ -73,7 +87,7 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
   for (const warning of core.warnings) io.stderr(`warning: ${warning}`);
 
   const server = await LocalServer.open({
-    port: uiPort as number,
+    port: uiPort,
     rendererDir: RENDERER_DIR,
     bridge: core.bridge,
   });
@@ -83,8 +97,9 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
     return 1;
   }
   io.stdout(`Profile: ${profileDir}`);
-  const bound = core.listenPort();
-  if (bound !== null) io.stdout(`Listen port: ${bound}`);
+  for (const status of Object.values(core.doors())) {
+    if (status.state === 'ready' && status.readyLine !== null) io.stdout(status.readyLine);
+  }
   io.stdout(`Comms Manager: ${server.value.url}`);
 
   return new Promise((resolvePromise) => {

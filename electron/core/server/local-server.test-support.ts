@@ -60,7 +60,10 @@ export async function start(wrap?: (bridge: BridgeHost) => BridgeHost): Promise<
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'export {};\n');
   // A file next to the renderer folder, which traversal would reach.
   writeFileSync(join(dir, 'package.json'), '{"name":"secret-neighbour"}\n');
-  const core = await createCore({ profileDir: join(dir, 'profile'), listenPort: 0 });
+  const core = await createCore({
+    profileDir: join(dir, 'profile'),
+    portOverrides: { 'listen-port': 0 },
+  });
   const opened = await LocalServer.open({
     port: 0,
     rendererDir,

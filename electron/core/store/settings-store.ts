@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  DEFAULT_SETTINGS,
+  defaultSettings,
   SettingsSchema,
   settingsFieldErrors,
   type FieldError,
@@ -88,7 +88,7 @@ export class SettingsStore {
 
 /** A fresh copy each time, so no caller can change the defaults for everyone else. */
 function defaults(): Settings {
-  return structuredClone(DEFAULT_SETTINGS);
+  return defaultSettings();
 }
 
 function describe(error: unknown): string {

@@ -1,14 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type BlockList, type Socket } from 'node:net';
-import type { CallEvent } from '../../../shared/model/call-event.ts';
+import type { CallEvent } from '../../../../shared/model/call-event.ts';
+import type { CommandError } from '../../../../shared/model/command-error.ts';
 import {
   describeTelephonyRequest,
   formatSeasonOfficeError,
   parseTelephonyQuery,
   toCallEvent,
-} from '../../../shared/protocols/season-office.ts';
-import { err, ok, type Result } from '../../../shared/result.ts';
-import type { IntegrationLog } from '../integration-log.ts';
+} from '../../../../shared/protocols/season-office.ts';
+import { err, ok, type Result } from '../../../../shared/result.ts';
+import type { DoorLog } from '../door.ts';
 import {
   checkCrossSite,
   checkHost,
@@ -16,7 +17,7 @@ import {
   checkPeer,
   normaliseAddress,
   ownOrigins,
-} from '../server/http-guard.ts';
+} from '../../server/http-guard.ts';
 
 /**
  * Season Office's "HTTP Message Alerting": a PBX or script sends
@@ -34,11 +35,11 @@ export interface ListenPortPolicy {
 
 export type Delivery = (
   event: CallEvent,
-) => Result<{ changed: boolean; summary: string }, { code: string; message: string }>;
+) => Result<{ changed: boolean; summary: string }, CommandError>;
 
 export interface ListenPortOptions extends ListenPortPolicy {
   readonly port: number;
-  readonly log: IntegrationLog;
+  readonly log: DoorLog;
   readonly deliver: Delivery;
   /** Bounds for slow or abusive clients; tests may shorten them. */
   readonly headersTimeoutMs?: number;
@@ -46,11 +47,23 @@ export interface ListenPortOptions extends ListenPortPolicy {
 
 const MAX_HEADER_BYTES = 16 * 1024;
 
-/** Refusals from the switchboard; anything else is a conflict with the line's state (409). */
-const STATUS_FOR: Readonly<Record<string, number>> = {
-  'line-out-of-range': 400,
-  'history-unavailable': 503,
-};
+/** The HTTP status for each refusal; the compiler finds a CommandError code left out. */
+function statusFor(error: CommandError): number {
+  switch (error.code) {
+    case 'no-such-line':
+      return 400;
+    case 'history-unavailable':
+    case 'backend-unavailable':
+      return 503;
+    case 'timed-out':
+      return 504;
+    case 'not-capable':
+    case 'no-call':
+    case 'not-allowed-now':
+    case 'refused-by-far-end':
+      return 409;
+  }
+}
 const MAX_CONNECTIONS = 32;
 
 export class ListenPort {
@@ -141,7 +154,7 @@ export class ListenPort {
       error: string | null,
       outcome: string,
     ) => {
-      this.#options.log.add({ door: 'listen-port', from, raw, reading, error, outcome });
+      this.#options.log.add({ direction: 'in', session: null, from, raw, reading, error, outcome });
       response.writeHead(status, {
         'content-type': 'text/plain; charset=utf-8',
         'cache-control': 'no-store',
@@ -189,7 +202,7 @@ export class ListenPort {
       return;
     }
     if (!delivered.ok) {
-      const status = STATUS_FOR[delivered.error.code] ?? 409;
+      const status = statusFor(delivered.error);
       reply(status, delivered.error.message, reading, delivered.error.message, 'nothing changed');
       return;
     }
@@ -201,7 +214,8 @@ export class ListenPort {
 
   #dropPeer(socket: Socket, reason: string): void {
     this.#options.log.add({
-      door: 'listen-port',
+      direction: 'in',
+      session: null,
       from: `${normaliseAddress(socket.remoteAddress)}:${socket.remotePort ?? 0}`,
       raw: '(connection)',
       reading: '',
@@ -220,7 +234,8 @@ export class ListenPort {
           ? [408, 'the request was not completed in time']
           : [400, `malformed HTTP request (${error.code ?? error.message})`];
     this.#options.log.add({
-      door: 'listen-port',
+      direction: 'in',
+      session: null,
       from: `${normaliseAddress(socket.remoteAddress)}:${socket.remotePort ?? 0}`,
       raw: '(unreadable request)',
       reading: '',

@@ -1,0 +1,35 @@
+import type { CommandError } from '../../../shared/model/command-error.ts';
+import { COMMAND_KINDS, type Command } from '../../../shared/model/command.ts';
+import { ok, type Result } from '../../../shared/result.ts';
+import { Signal } from '../signal.ts';
+import type { Backend, BackendStatus, ReportEvent } from './backend.ts';
+
+/**
+ * A backend that can do everything and remembers what it was asked, for routing tests;
+ * `setStatus` plays a backend whose registration comes and goes.
+ */
+export function recordingBackend(executed: Command[]) {
+  const statusChanged = new Signal<BackendStatus>();
+  let status: BackendStatus = {
+    state: { state: 'ready', summary: 'ready' },
+    capabilities: new Set(COMMAND_KINDS),
+  };
+  const backend: Backend = {
+    type: 'pbx-events',
+    acceptsPushedEvents: false,
+    status: () => status,
+    statusChanged,
+    execute(command): Promise<Result<null, CommandError>> {
+      executed.push(command);
+      return Promise.resolve(ok(null));
+    },
+    close: () => Promise.resolve(),
+  };
+  return {
+    create: (_report: ReportEvent): Backend => backend,
+    setStatus(next: BackendStatus) {
+      status = next;
+      statusChanged.emit(next);
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { DoorStatus } from '../../../shared/bridge/contract.ts';
+import type { DoorId, DoorSettings } from '../../../shared/doors/registry.ts';
+import type { LogEntry } from '../../../shared/model/integration-log.ts';
+import type { FieldError } from '../../../shared/model/settings.ts';
+import type { Result } from '../../../shared/result.ts';
+import type { Switchboard } from '../switchboard.ts';
+
+/**
+ * A door translates one integration dialect into Commands and CallEvents, or the
+ * switchboard's changes back into that dialect. Each is a folder under `doors/` and one
+ * line in `doors/registry.ts`; nothing else in the core names it.
+ */
+
+/** The integration log, already stamped with the door's id. */
+export interface DoorLog {
+  add(entry: Omit<LogEntry, 'id' | 'at' | 'door'>): void;
+}
+
+export interface DoorContext<Id extends DoorId> {
+  readonly switchboard: Switchboard;
+  readonly log: DoorLog;
+  /** The door's settings section as saved. */
+  readonly settings: DoorSettings[Id];
+  /** A port given on `serve`'s command line for this run only (never saved). */
+  readonly portOverride: number | undefined;
+  /** Call whenever `status()` would answer differently, so the header follows. */
+  readonly statusChanged: () => void;
+}
+
+/**
+ * A settings change the door has made ready (a new port bound) without letting go of the
+ * old state. The settings service commits every door once all of them are prepared and
+ * the file is saved, or rolls back the prepared ones in reverse order.
+ */
+export interface PreparedChange {
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+export const NO_CHANGE: PreparedChange = {
+  commit: () => Promise.resolve(),
+  rollback: () => Promise.resolve(),
+};
+
+export interface Door<Id extends DoorId> {
+  readonly id: Id;
+  /** Never rejects: a door that cannot open reports it through `status()`. */
+  start(context: DoorContext<Id>): Promise<void>;
+  status(): DoorStatus;
+  /** Field paths in the errors are relative to the door's section ("port"). */
+  prepare(
+    next: DoorSettings[Id],
+    previous: DoorSettings[Id],
+  ): Promise<Result<PreparedChange, FieldError[]>>;
+  close(): Promise<void>;
+}
+
+export interface DoorDefinition<Id extends DoorId> {
+  readonly create: () => Door<Id>;
+  /**
+   * A `callbridge serve` flag that overrides the door's port for one run, with what the
+   * usage text says `serve` prints once the door is ready.
+   */
+  readonly serveFlag?: { readonly name: string; readonly prints: string };
+}
