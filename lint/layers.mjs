@@ -1,5 +1,5 @@
 // @ts-check
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 
 /**
  * The import column of DESIGN.md's layout table as an ESLint rule. Each relative import is
@@ -27,6 +27,19 @@ const ROOT_FILES = ['vite.config.ts', 'eslint.config.mjs'];
 
 const layerOf = (/** @type {string} */ path) => LAYERS.find((layer) => path.startsWith(layer.dir));
 
+/**
+ * The specifier when it is a constant: a string literal, or a template literal without
+ * `${}`, which import() accepts as well and which would otherwise slip past the check.
+ * @param {import('estree').Node} source
+ */
+const specifierOf = (source) => {
+  if (source.type === 'Literal' && typeof source.value === 'string') return source.value;
+  if (source.type === 'TemplateLiteral' && source.expressions.length === 0) {
+    return source.quasis[0]?.value.cooked ?? undefined;
+  }
+  return undefined;
+};
+
 /** @type {import('eslint').Rule.RuleModule} */
 const layers = {
   meta: {
@@ -50,11 +63,21 @@ const layers = {
     /** @param {import('estree').Node & { source?: import('estree').Node | null }} node */
     const check = (node) => {
       const source = node.source;
-      if (!source || source.type !== 'Literal' || typeof source.value !== 'string') return;
-      if (!source.value.startsWith('.')) return;
-      const target = relative(root, resolve(dirname(context.filename), source.value))
+      if (!source) return;
+      const specifier = specifierOf(source);
+      if (specifier === undefined || !specifier.startsWith('.')) return;
+      const target = relative(root, resolve(dirname(context.filename), specifier))
         .split('\\')
         .join('/');
+      // Worktrees sit side by side: '../../main/...' would reach another checkout, and the
+      // '' prefix of the layers that may import anything would let it through.
+      if (target === '..' || target.startsWith('../') || isAbsolute(target)) {
+        context.report({
+          node: source,
+          message: `${file} may not import ${specifier}: it lies outside the repository.`,
+        });
+        return;
+      }
       if (layer.may.some((allowed) => target.startsWith(allowed))) return;
       context.report({
         node: source,
