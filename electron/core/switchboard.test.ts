@@ -68,19 +68,19 @@ describe('Switchboard', () => {
     assert.equal(changes.length, 3, 'a repeated event is not a change');
     const [ring, answer, next] = changes;
     assert.deepEqual(
-      [ring?.line, ring?.before, ring?.after?.phase, ring?.ended],
+      [ring.line, ring.before, ring.after?.phase, ring.ended],
       [2, null, 'ringing', []],
     );
-    assert.equal(answer?.before?.phase, 'ringing');
-    assert.equal(answer?.after?.phase, 'established');
-    assert.equal(answer?.after?.id, ring?.after?.id);
-    assert.equal(next?.before?.id, ring?.after?.id);
-    assert.equal(next?.after?.number, '200');
+    assert.equal(answer.before?.phase, 'ringing');
+    assert.equal(answer.after?.phase, 'established');
+    assert.equal(answer.after.id, ring.after?.id);
+    assert.equal(next.before?.id, ring.after?.id);
+    assert.equal(next.after?.number, '200');
     assert.deepEqual(
-      next?.ended.map((record) => [record.id, record.outcome]),
-      [[ring?.after?.id, 'answered']],
+      next.ended.map((record) => [record.id, record.outcome]),
+      [[ring.after?.id, 'answered']],
     );
-    assert.equal(next?.table, board.table);
+    assert.equal(next.table, board.table);
   });
 
   it('shows a backend whose status changes, and refuses its commands while it is unavailable', async () => {
