@@ -27,8 +27,15 @@ function capture() {
   };
 }
 
+/** Rejects when the address cannot be bound (no IPv6 loopback), so callers can skip. */
 async function listen(server: Server, host = '127.0.0.1'): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   return (server.address() as AddressInfo).port;
 }
 
