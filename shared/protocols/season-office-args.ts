@@ -1,12 +1,11 @@
 import { err, ok, type Result } from '../result.ts';
 import {
-  encodeSeasonText,
   parseTelephonyQuery,
   seasonFail,
   seasonKey,
-  shownSeasonText,
   type SeasonOfficeError,
 } from './season-office.ts';
+import { percentEncode, shown } from './text.ts';
 
 /**
  * Season Office's TelephonyIntegration command line (`specs/season-office-comms-manager.txt`):
@@ -32,16 +31,16 @@ function parseAddress(text: string, argument: number): Result<TelephonyTarget, S
   const part = { value: text, argument };
   const colon = text.lastIndexOf(':');
   if (colon < 0) {
-    return seasonFail('bad-address', `${shownSeasonText(text)} is not ${ADDRESS_HINT}`, part);
+    return seasonFail('bad-address', `${shown(text)} is not ${ADDRESS_HINT}`, part);
   }
   const host = text.slice(0, colon);
   const port = text.slice(colon + 1);
   if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
-    const message = `port ${shownSeasonText(port)} in ${shownSeasonText(text)} is not a number from 1 to 65535`;
+    const message = `port ${shown(port)} in ${shown(text)} is not a number from 1 to 65535`;
     return seasonFail('bad-address', message, part);
   }
   if ((!HOST_NAME.test(host) || host.includes('..')) && !IPV6.test(host)) {
-    const message = `host ${shownSeasonText(host)} in ${shownSeasonText(text)} is not a host name, an IPv4 address or an [IPv6] address`;
+    const message = `host ${shown(host)} in ${shown(text)} is not a host name, an IPv4 address or an [IPv6] address`;
     return seasonFail('bad-address', message, part);
   }
   // Host names are case-insensitive: the vendor's LOCALHOST is sent as localhost.
@@ -72,7 +71,7 @@ export function parseTelephonyArgs(
     );
   }
   if (first.text.includes('=')) {
-    const message = `the first argument must be ${ADDRESS_HINT}, not ${shownSeasonText(first.text)}`;
+    const message = `the first argument must be ${ADDRESS_HINT}, not ${shown(first.text)}`;
     return seasonFail('missing-address', message, { value: first.text, argument: first.argument });
   }
   const address = parseAddress(first.text.trim(), first.argument);
@@ -88,13 +87,13 @@ export function parseTelephonyArgs(
       continue;
     }
     if (eq < 0) {
-      const message = `argument ${shownSeasonText(text)} is not KEY=VALUE (keys: ${KEY_LIST})`;
+      const message = `argument ${shown(text)} is not KEY=VALUE (keys: ${KEY_LIST})`;
       return seasonFail('bad-argument', message, { value: text, argument });
     }
     const key = text.slice(0, eq).trim();
     const known = seasonKey(key);
     if (known === null) {
-      const message = `unknown key ${shownSeasonText(key)} in ${shownSeasonText(text)}; expected ${KEY_LIST}`;
+      const message = `unknown key ${shown(key)} in ${shown(text)}; expected ${KEY_LIST}`;
       return seasonFail('unknown-key', message, { key, value: text, argument });
     }
     continues = known === 'callerid';
@@ -104,9 +103,9 @@ export function parseTelephonyArgs(
   let query = '';
   const starts: number[] = [];
   for (const { key, value, argument } of params) {
-    const encoded = [encodeSeasonText(key), encodeSeasonText(value)];
+    const encoded = [percentEncode(key), percentEncode(value)];
     if (encoded.includes(null)) {
-      const message = `argument ${shownSeasonText(`${key}=${value}`)} is not well-formed Unicode`;
+      const message = `argument ${shown(`${key}=${value}`)} is not well-formed Unicode`;
       return seasonFail('bad-encoding', message, { key, value, argument });
     }
     if (query !== '') query += '&';

@@ -13,7 +13,9 @@ import {
   type TelephonyRequest,
 } from './season-office.ts';
 import { parseTelephonyArgs } from './season-office-args.ts';
-import { parsed } from './season-office.test-support.ts';
+import { parsed, refused } from './season-office.test-support.ts';
+import { PARTY_FORBIDDEN, percentEncodeLossy } from './text.ts';
+import { codeUnits, INVISIBLE_CODE_POINTS, invisibleCharacter } from './text.test-support.ts';
 
 /** Properties: the parsers never throw, and what the formatter writes reads back the same. */
 
@@ -26,6 +28,7 @@ const CODES = new Set([
   'bad-line',
   'bad-number',
   'bad-caller-id',
+  'invisible-character',
   'conflicting-values',
   'unknown-key',
   'bad-argument',
@@ -42,7 +45,8 @@ const ACTIONS: readonly SeasonAction[] = [
   'terminated',
 ];
 
-const FORBIDDEN = /[\p{Cc}\p{Cs}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
+/** What `readNumber` in season-office.ts lets through as NO: the rule written next to it. */
+const VALID_NUMBER = /^[0-9+*#\-./() ]*[0-9*#][0-9+*#\-./() ]*$/;
 
 /** Pieces that exercise the tokenizer: separators, escapes, quotes, keys and actions. */
 const FRAGMENTS = [
@@ -55,11 +59,6 @@ const FRAGMENTS = [
 ];
 const fragment = fc.constantFrom(...FRAGMENTS);
 const fragmentString = fc.array(fragment, { maxLength: 40 }).map((parts) => parts.join(''));
-
-/** Any UTF-16 code unit, lone surrogates included. */
-const codeUnits = fc.string({
-  unit: fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit)),
-});
 
 /** Known keys (and one unknown), each with values that are right about half the time. */
 const wrong = fc.oneof(fc.string(), fragmentString, fc.constantFrom('ringing', '65', '0', ''));
@@ -97,9 +96,10 @@ function assertWellFormedError(error: SeasonOfficeError): void {
 function assertWellFormedRequest(value: TelephonyRequest): void {
   assert.ok(ACTIONS.includes(value.action));
   assert.ok(Number.isInteger(value.line) && value.line >= 1 && value.line <= 64);
-  assert.ok(value.number.length <= 64 && !FORBIDDEN.test(value.number));
+  assert.ok(value.number.length <= 64 && !PARTY_FORBIDDEN.test(value.number));
+  assert.ok(value.number === '' || VALID_NUMBER.test(value.number), value.number);
   assert.equal(value.number, value.number.trim());
-  assert.ok(value.callerId.length <= 128 && !FORBIDDEN.test(value.callerId));
+  assert.ok(value.callerId.length <= 128 && !PARTY_FORBIDDEN.test(value.callerId));
   assert.ok(CallEventSchema.safeParse(toCallEvent(value)).success);
   assert.doesNotMatch(describeTelephonyRequest(value), /[\n\r]/);
   for (const form of ['long', 'short'] as const) formatTelephonyQuery(value, form);
@@ -157,29 +157,33 @@ describe('Season Office properties', () => {
       maxLength: 12,
     }),
   );
-  /** Numbers as PBXs write them: international with a leading +, pluses and spaces inside. */
+  /**
+   * Numbers as PBXs write them: international with a leading +, pluses and separators inside,
+   * feature codes; every one valid under the rule next to `readNumber`.
+   */
   const digits = fc.string({
-    unit: fc.constantFrom('0', '1', '2', '4', '9', '+', ' ', '-', '(', ')'),
+    unit: fc.oneof(
+      { arbitrary: fc.constantFrom('0', '1', '2', '4', '9'), weight: 4 },
+      fc.constantFrom('+', '*', '#', ' ', '-', '.', '/', '(', ')'),
+    ),
     minLength: 1,
-    maxLength: 20,
+    maxLength: 30,
   });
   const phoneNumber = fc
     .oneof(
       digits,
       digits.map((text) => `+${text}`),
+      fc.string({ unit: fc.constantFrom('0', '1', '9'), minLength: 1, maxLength: 64 }),
     )
     .map((text) => text.trim())
-    .filter((n) => n !== '');
+    .filter((n) => n.length <= 64 && VALID_NUMBER.test(n));
   const validRequest: fc.Arbitrary<TelephonyRequest> = fc
     .record({
       action: fc.constantFrom(...ACTIONS),
       lineDefaulted: fc.boolean(),
       line: fc.integer({ min: 1, max: 64 }),
-      number: fc.oneof(
-        phoneNumber,
-        edgy.map((text) => text.trim()).filter((n) => n.length <= 64 && !FORBIDDEN.test(n)),
-      ),
-      callerId: edgy.filter((c) => c.length <= 128 && !FORBIDDEN.test(c)),
+      number: phoneNumber,
+      callerId: edgy.filter((c) => c.length <= 128 && !PARTY_FORBIDDEN.test(c)),
     })
     .map((r) => ({ ...r, line: r.lineDefaulted ? 1 : r.line, ignoredKeys: [] }));
 
@@ -197,7 +201,7 @@ describe('Season Office properties', () => {
   }
 
   it('a NO written without percent-encoding keeps every plus', () => {
-    const unencoded = phoneNumber.filter((n) => /^[0-9+]+$/.test(n));
+    const unencoded = phoneNumber.filter((n) => /^[0-9+]*[0-9][0-9+]*$/.test(n));
     fc.assert(
       fc.property(unencoded, fc.constantFrom('no', 'n', 'NO'), (number, key) => {
         assert.equal(parsed(`a=i&${key}=${number}`).number, number);
@@ -217,6 +221,34 @@ describe('Season Office properties', () => {
         assert.deepEqual(parseTelephonyQuery(result.value.query), { ok: true, value: request });
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('refuses an invisible character anywhere in NO or CALLERID, and names it', () => {
+    const around = fc.oneof(fc.string({ unit: 'binary', maxLength: 60 }), phoneNumber, edgy);
+    fc.assert(
+      fc.property(
+        around,
+        invisibleCharacter,
+        around,
+        fc.constantFrom('no', 'N', 'callerid', 'i'),
+        (before, hidden, after, key) => {
+          const value = `${before}${hidden}${after}`;
+          const query = `a=i&l=1&${key}=${percentEncodeLossy(value)}`;
+          const error = refused(parseTelephonyQuery(query), 'invisible-character');
+          assertWellFormedError(error);
+          assert.equal(error.key, key);
+          const found = error.character;
+          assert.ok(found !== undefined && found.index <= before.length);
+          assert.equal(value.codePointAt(found.index), found.codePoint);
+          assert.ok(INVISIBLE_CODE_POINTS.includes(found.codePoint));
+          assert.match(formatSeasonOfficeError(error), /U\+[0-9A-F]{4,6} \(/);
+
+          const argv = parseTelephonyArgs(['localhost:5555', 'a=i', `${key}=${value}`]);
+          assert.equal(refused(argv, 'invisible-character').argument, 2);
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 

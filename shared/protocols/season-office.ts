@@ -1,5 +1,22 @@
 import type { CallEvent } from '../model/call-event.ts';
 import { err, ok, type Result } from '../result.ts';
+import {
+  codePointLabel,
+  cutText,
+  describeCharacter,
+  findControl,
+  findInvisible,
+  formDecode,
+  matchSpelling,
+  percentDecode,
+  percentEncodeLossy,
+  quoteIfNeeded,
+  shown,
+  trimSpan,
+  unquoteSpan,
+  type FoundCharacter,
+  type Span,
+} from './text.ts';
 
 /**
  * Season Office's listen-port dialect: `GET /telephony?NO=&LINE=&CALLERID=&ACTION=` sent by
@@ -16,7 +33,10 @@ export interface TelephonyRequest {
   readonly line: number;
   /** No LINE was given (or it was empty), so `line` is 1. */
   readonly lineDefaulted: boolean;
-  /** NO, trimmed, with `+` kept as a plus (see `decodeValue`); empty when not given. */
+  /**
+   * NO, trimmed, with `+` kept as a plus (see `decodeValue`), holding only what `readNumber`
+   * allows; empty when not given or withheld.
+   */
   readonly number: string;
   /** CALLERID without its enclosing quotes; empty when not given. */
   readonly callerId: string;
@@ -33,6 +53,7 @@ export type SeasonOfficeErrorCode =
   | 'bad-line'
   | 'bad-number'
   | 'bad-caller-id'
+  | 'invisible-character'
   | 'conflicting-values'
   | 'unknown-key'
   | 'bad-argument'
@@ -51,6 +72,8 @@ export interface SeasonOfficeError {
   readonly position?: number;
   /** Index into the argv given to `parseTelephonyArgs` (season-office-args.ts) of the bad argument. */
   readonly argument?: number;
+  /** The refused character, with its index into `value` (as received, before the cut). */
+  readonly character?: FoundCharacter;
 }
 
 export const SEASON_QUERY_LIMIT = 4096;
@@ -79,54 +102,27 @@ const ACTIONS: readonly (readonly [SeasonAction, string])[] = [
 
 const ACTION_LIST = ACTIONS.map(([long, short]) => `${long} (${short})`.toUpperCase()).join(', ');
 
-/** Long or short spelling, in any case, to the long name; the tables are never indexed. */
-function lookup<T extends string>(table: readonly (readonly [T, ...string[]])[], text: string) {
-  const lower = text.trim().toLowerCase();
-  return table.find(([long, short]) => lower === long || lower === short)?.[0] ?? null;
-}
-
 const keyName = (key: SeasonKey): string => KEYS.find(([long]) => long === key)?.[2] ?? key;
 
 /** A key, long or short, in any case, to its long name; null when it is not Season Office's. */
-export const seasonKey = (text: string): SeasonKey | null => lookup(KEYS, text);
+export const seasonKey = (text: string): SeasonKey | null => matchSpelling(KEYS, text);
 
-/**
- * C0/C1 controls and lone surrogates, plus the bidi embeddings, overrides and isolates
- * that could make a caller ID display as a different number (Trojan Source).
- */
-const FORBIDDEN = /[\p{Cc}\p{Cs}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
-const DOUBLE_QUOTES = '"“”„';
-const SINGLE_QUOTES = "'‘’";
-
-/** A value for a one-line message: quoted, cut, and with control characters escaped. */
-function shown(text: string): string {
-  const cut = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  const safe = cut.replace(
-    new RegExp(FORBIDDEN.source, 'gu'),
-    (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`,
-  );
-  return `"${safe}"`;
-}
+type Part = {
+  key?: string;
+  value?: string;
+  position?: number;
+  argument?: number;
+  character?: FoundCharacter;
+};
 
 function fail(
   code: SeasonOfficeErrorCode,
   message: string,
-  part: { key?: string; value?: string; position?: number; argument?: number } = {},
+  part: Part = {},
 ): { readonly ok: false; readonly error: SeasonOfficeError } {
-  const value = part.value === undefined ? {} : { value: part.value.slice(0, 256) };
+  const value = part.value === undefined ? {} : { value: cutText(part.value, 256) };
   return err({ code, message, ...part, ...value });
 }
-
-/** `decodeURIComponent` and `encodeURIComponent` throw URIError; here they answer null. */
-function attempt(code: (text: string) => string, text: string): string | null {
-  try {
-    return code(text);
-  } catch {
-    return null;
-  }
-}
-const decode = (raw: string) => attempt(decodeURIComponent, raw.replaceAll('+', ' '));
-const encode = (text: string) => attempt(encodeURIComponent, text);
 
 /**
  * A value is form-decoded (`+` is a space) except NO's, where `+` stays a plus. A PBX
@@ -138,29 +134,56 @@ const encode = (text: string) => attempt(encodeURIComponent, text);
  * name, and a name with a plus in it (`C++ Ltd`) comes as `%2B`, as form encoding writes it.
  */
 function decodeValue(key: SeasonKey | null, raw: string): string | null {
-  return key === 'no' ? attempt(decodeURIComponent, raw) : decode(raw);
-}
-
-/**
- * Trims, then strips one enclosing pair of quotes. Pairs are matched by family, not by
- * glyph, because the vendor document itself prints `CALLERID=”Datos Software Solutions”`.
- */
-function unquote(text: string): string {
-  const trimmed = text.trim();
-  if (trimmed.length < 2) return trimmed;
-  const first = trimmed.charAt(0);
-  const last = trimmed.charAt(trimmed.length - 1);
-  const pair =
-    (DOUBLE_QUOTES.includes(first) && DOUBLE_QUOTES.includes(last)) ||
-    (SINGLE_QUOTES.includes(first) && SINGLE_QUOTES.includes(last));
-  return pair ? trimmed.slice(1, -1) : trimmed;
-}
-
-function isQuote(c: string): boolean {
-  return c !== '' && (DOUBLE_QUOTES.includes(c) || SINGLE_QUOTES.includes(c));
+  return key === 'no' ? percentDecode(raw) : formDecode(raw);
 }
 
 type Located = { readonly key: string; readonly position: number };
+
+/** The rule that `readNumber` explains, as data. */
+const NUMBER_RULE = 'a number holds digits, + * # and the separators space - . / ( )';
+const NOT_IN_NUMBER = /[^0-9+*#\-./() ]/u;
+const WITHHELD = ['anonymous', 'unknown', 'private', 'restricted', 'unavailable', 'withheld'];
+
+/**
+ * What NO may hold. The vendor document says only "the phone number" (`NO=02838362002`), and
+ * the number is shown on the alert as the caller, kept in history and dialled back, so NO is
+ * held to what phone numbers are written with, in ASCII:
+ * - digits; `+` for an international number (and inside, where a form encoder wrote spaces,
+ *   see `decodeValue`); `*` and `#` for PBX feature codes (`*97`, `#31#`) and for TelServer's
+ *   `*****` in place of a hidden number;
+ * - the visual separators that people and PBXs write: space, `-`, `.`, `/` and `( )`
+ *   (`+49 (0)30 123-456`, `030/123 456`, `+44.20.7946.0000`);
+ * and at least one digit, `*` or `#`. Internal extensions (`201`) are numbers like any other.
+ *
+ * Everything else is refused, naming the character: letters, because `O` and `0`, `l` and `1`
+ * look alike, and fullwidth or Arabic-Indic digits look like ASCII ones; markup; pauses and
+ * extension suffixes (`,`, `x12`), which a caller's number never carries; and SIP URIs, because
+ * `sip:100@host` would put a host chosen by the sender into a call-back, while a PBX template
+ * sends the user part (Asterisk's `${CALLERID(num)}`) as a number.
+ *
+ * One exception: the words PBXs put where a withheld number would be (`anonymous` from Asterisk
+ * and most SIP trunks, `unknown`, `private`, `restricted`, `unavailable`, `withheld`), in any
+ * case, read as no number. They cannot pass for digits, and refusing them would drop the alert
+ * of every withheld call; the UI shows a call without a number as an unknown number.
+ */
+function readNumber(raw: string, span: Span, part: Part): Result<string | null, SeasonOfficeError> {
+  const text = raw.slice(span.start, span.end);
+  if (WITHHELD.includes(text.toLowerCase())) return ok(null);
+  const bad = NOT_IN_NUMBER.exec(text);
+  if (bad !== null) {
+    const character = {
+      codePoint: text.codePointAt(bad.index) ?? 0,
+      index: span.start + bad.index,
+    };
+    const written = shown(String.fromCodePoint(character.codePoint));
+    const message = `NO ${shown(raw)} contains ${written} (${codePointLabel(character.codePoint)}) at index ${character.index}; ${NUMBER_RULE}`;
+    return fail('bad-number', message, { ...part, character });
+  }
+  if (!/[0-9*#]/.test(text)) {
+    return fail('bad-number', `NO ${shown(raw)} has no digit; ${NUMBER_RULE}`, part);
+  }
+  return ok(text);
+}
 
 /** The normalised value of one parameter (as a string), or null when it is empty. */
 function readValue(
@@ -170,10 +193,18 @@ function readValue(
 ): Result<string | null, SeasonOfficeError> {
   const name = keyName(key);
   const part = { ...at, value: raw };
-  const text = key === 'callerid' ? unquote(raw) : unquote(raw).trim();
+  // A party is checked as received, before trimming, which would drop a BOM at either end.
+  const hidden = key === 'no' || key === 'callerid' ? findInvisible(raw) : null;
+  if (hidden !== null) {
+    const message = `${name} ${shown(raw)} contains an invisible character, ${describeCharacter(hidden.codePoint)}, at index ${hidden.index}`;
+    return fail('invisible-character', message, { ...part, character: hidden });
+  }
+  const quoted = unquoteSpan(raw);
+  const span = key === 'callerid' ? quoted : trimSpan(raw, quoted);
+  const text = raw.slice(span.start, span.end);
   if (text === '') return ok(null);
   if (key === 'action') {
-    const action = lookup(ACTIONS, text);
+    const action = matchSpelling(ACTIONS, text);
     if (action !== null) return ok(action);
     return fail('unknown-action', `${name} ${shown(text)} is not one of ${ACTION_LIST}`, part);
   }
@@ -191,13 +222,13 @@ function readValue(
     const message = `${name} ${shown(text)} is ${text.length} characters long; the limit is ${limit}`;
     return fail(code, message, part);
   }
-  const bad = FORBIDDEN.exec(text);
-  if (bad !== null) {
-    const hex = (bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
-    const message = `${name} ${shown(text)} contains a control character (U+${hex}) at index ${bad.index}`;
-    return fail(code, message, part);
+  const control = findControl(text);
+  if (control !== null) {
+    const character = { ...control, index: span.start + control.index };
+    const message = `${name} ${shown(raw)} contains a control character (${codePointLabel(character.codePoint)}) at index ${character.index}`;
+    return fail(code, message, { ...part, character });
   }
-  return ok(text);
+  return key === 'no' ? readNumber(raw, span, part) : ok(text);
 }
 
 /**
@@ -236,7 +267,7 @@ export function parseTelephonyQuery(query: string): Result<TelephonyRequest, Sea
   for (const segment of segments) {
     const eq = segment.text.indexOf('=');
     const rawKey = eq < 0 ? segment.text : segment.text.slice(0, eq);
-    const keyText = decode(rawKey);
+    const keyText = formDecode(rawKey);
     const key = keyText === null ? null : seasonKey(keyText);
     const valueText = decodeValue(key, eq < 0 ? '' : segment.text.slice(eq + 1));
     if (keyText === null || valueText === null) {
@@ -320,12 +351,6 @@ export function describeTelephonyRequest(request: TelephonyRequest): string {
   return `${request.action.toUpperCase()} on ${line}${party === '' ? '' : ` ${preposition} ${party}`}${ignored}`;
 }
 
-/** Quotes a NO or CALLERID value when the parser's trimming or unquoting would change it. */
-function protect(value: string): string {
-  const edge = isQuote(value.charAt(0)) || isQuote(value.charAt(value.length - 1));
-  return edge || value !== value.trim() ? `"${value}"` : value;
-}
-
 /**
  * Builds the query (without `?`) in the order the vendor document writes it. Empty NO and
  * CALLERID are left out, and so is LINE when it was defaulted; `ignoredKeys` is not sent.
@@ -336,12 +361,12 @@ export function formatTelephonyQuery(request: TelephonyRequest, form: 'long' | '
   const action = ACTIONS.find(([long]) => long === request.action)?.[1] ?? 'i';
   const pairs: [string, string][] = [];
   if (!request.lineDefaulted) pairs.push([short ? 'l' : 'line', String(request.line)]);
-  if (request.number !== '') pairs.push([short ? 'n' : 'no', protect(request.number)]);
+  if (request.number !== '') pairs.push([short ? 'n' : 'no', quoteIfNeeded(request.number)]);
   pairs.push([short ? 'a' : 'action', short ? action : request.action]);
-  if (request.callerId !== '') pairs.push([short ? 'i' : 'callerid', protect(request.callerId)]);
-  const safe = (text: string): string =>
-    encode(text) ?? encodeURIComponent(text.replace(/\p{Cs}/gu, '\uFFFD'));
-  return pairs.map(([key, value]) => `${key}=${safe(value)}`).join('&');
+  if (request.callerId !== '') {
+    pairs.push([short ? 'i' : 'callerid', quoteIfNeeded(request.callerId)]);
+  }
+  return pairs.map(([key, value]) => `${key}=${percentEncodeLossy(value)}`).join('&');
 }
 
 /** The one-line message, with where the bad part was. */
@@ -352,4 +377,4 @@ export function formatSeasonOfficeError(error: SeasonOfficeError): string {
 }
 
 /** For `season-office-args.ts`, which reads the command line into this dialect's query. */
-export { encode as encodeSeasonText, fail as seasonFail, shown as shownSeasonText };
+export { fail as seasonFail };
