@@ -101,6 +101,16 @@ describe('Switchboard', () => {
     });
   });
 
+  it('refuses an event whose parties hold invisible characters, from any source', () => {
+    const { board } = switchboard(1);
+    for (const callerId of ['Bank\u200B', '\u202EknaB', 'A\u00ADB', 'tag\u{E0041}']) {
+      const result = board.report({ kind: 'Incoming', line: 1, number: '100', callerId });
+      assert.equal(result.ok ? '' : result.error.code, 'invalid-event', JSON.stringify(callerId));
+      assert.match(result.ok ? '' : result.error.message, /callerId holds U\+[0-9A-F]{4,5}/);
+    }
+    assert.equal(board.table.lines[0]?.call, null);
+  });
+
   it('answers a command the backend cannot do with a clear error and changes nothing', async () => {
     const { board } = switchboard(2);
     board.report({ kind: 'Incoming', line: 1, number: '100' });

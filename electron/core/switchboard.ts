@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LinesView } from '../../shared/bridge/contract.ts';
-import type { CallEvent } from '../../shared/model/call-event.ts';
+import { CallEventSchema, type CallEvent } from '../../shared/model/call-event.ts';
 import type { CommandError } from '../../shared/model/command-error.ts';
 import type { Command } from '../../shared/model/command.ts';
 import {
@@ -87,6 +87,17 @@ export class Switchboard {
 
   /** Events from the active backend. Arrow so backends can hold it unbound. */
   readonly report = (event: CallEvent): Result<Transition, ReportError> => {
+    // Every source is checked here, whatever its own parser did: nothing reaches the line
+    // table (and from it every screen and integration) that the model does not allow.
+    const checked = CallEventSchema.safeParse(event);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      const where = issue?.path.length ? `${issue.path.join('.')} ` : '';
+      return err({
+        code: 'invalid-event',
+        message: `${event.kind} event refused: ${where}${issue?.message ?? 'does not fit the model'}`,
+      });
+    }
     const result = applyEvent(this.#table, event, { now: this.#now(), newCallId: randomUUID });
     if (!result.ok || !result.value.changed) return result;
     for (const record of result.value.ended) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeCharacter, findControl, findInvisible } from '../protocols/text.ts';
 import { LineNumberSchema } from './command.ts';
 
 /**
@@ -6,7 +7,24 @@ import { LineNumberSchema } from './command.ts';
  * these into the line table with the pure transitions in `line-table.ts`.
  */
 
-const Party = z.string().max(128);
+/**
+ * A number or name as it will be shown. Controls and invisible characters (Unicode Cf and
+ * the other default-ignorables) are refused whichever backend or door it came from: with
+ * them a number can look identical to a trusted one and differ.
+ */
+const Party = z
+  .string()
+  .max(128)
+  .check((ctx) => {
+    const found = findControl(ctx.value) ?? findInvisible(ctx.value);
+    if (found !== null) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        message: `holds ${describeCharacter(found.codePoint)} at index ${found.index}`,
+      });
+    }
+  });
 
 /**
  * The backend's own name for the call (a SIP Call-ID, a TAPI call handle). Optional: the

@@ -18,6 +18,8 @@ export type CommandError =
   | { readonly code: 'backend-unavailable'; readonly message: string }
   /** The far end or the PBX said no (486 Busy Here, 403). */
   | { readonly code: 'refused-by-far-end'; readonly status?: number; readonly message: string }
+  /** A reported event that does not fit the model (an invisible character in a number). */
+  | { readonly code: 'invalid-event'; readonly message: string }
   /** The backend did not answer in time. */
   | { readonly code: 'timed-out'; readonly message: string };
 

@@ -51,6 +51,7 @@ const MAX_HEADER_BYTES = 16 * 1024;
 function statusFor(error: CommandError): number {
   switch (error.code) {
     case 'no-such-line':
+    case 'invalid-event':
       return 400;
     case 'history-unavailable':
     case 'backend-unavailable':
