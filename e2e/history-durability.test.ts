@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { BridgeProbe } from './support/bridge-probe.ts';
 import { newProfileDir, startCore, telephony } from './support/serve.ts';
 
-/** An ended call the listen port acknowledged survives the core being killed right after. */
+/**
+ * An ended call the listen port acknowledged survives the core being killed right after.
+ *
+ * What the SIGKILL proves: the core commits each ended call's row to history.sqlite (the
+ * write reaches the OS, in the WAL) before the listen port answers 200, so no acknowledged
+ * call is only in the process's memory. It does not prove that the fsync reached the disk:
+ * a killed process leaves the OS page cache intact, so this passes with synchronous=OFF
+ * too. Surviving a power cut rests on synchronous=FULL, which the store's unit test reads
+ * back from its own connection (history-store.test.ts, the pragmas test).
+ */
 describe('call history durability', () => {
   const profile = newProfileDir();
   after(() => {

@@ -42,7 +42,11 @@ export interface LineTable {
   readonly selected: number;
 }
 
-export type CallOutcome = 'answered' | 'missed' | 'unanswered';
+/**
+ * 'interrupted': the call was on a line when the core stopped without ending it (a crash,
+ * a kill, a power cut); recorded when the core starts again.
+ */
+export type CallOutcome = 'answered' | 'missed' | 'unanswered' | 'interrupted';
 
 /** What a call leaves behind in the history once it ends. */
 export interface HistoryRecord {

@@ -1,8 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CallOutcome, Direction, HistoryRecord } from '../../../shared/model/line-table.ts';
+import type {
+  Call,
+  CallOutcome,
+  Direction,
+  HistoryRecord,
+} from '../../../shared/model/line-table.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
-import { migrate, openDatabase, type Database, type Statement } from './sqlite.ts';
+import { migrate, openDatabase, transaction, type Database, type Statement } from './sqlite.ts';
 import { ensureProfileDir } from './settings-store.ts';
 
 export const HISTORY_FILE = 'history.sqlite';
@@ -11,11 +16,12 @@ export const HISTORY_FILE = 'history.sqlite';
 export const MAX_RECENT = 10_000;
 
 /**
- * Append-only, so migrations only ever add. `seq` is the rowid: it records insertion
- * order, which breaks ties between calls that ended in the same millisecond. STRICT makes
- * SQLite refuse a value of the wrong type instead of storing it.
+ * Append-only, so migrations only ever add: never edit one that has shipped. `seq` is the
+ * rowid: it records insertion order, which breaks ties between calls that ended in the same
+ * millisecond. STRICT makes SQLite refuse a value of the wrong type instead of storing it.
+ * Exported for the schema tests, which build files the way older versions left them.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE history (
      seq INTEGER PRIMARY KEY,
      id TEXT NOT NULL UNIQUE,
@@ -29,6 +35,43 @@ const MIGRATIONS: readonly string[] = [
      outcome TEXT NOT NULL CHECK (outcome IN ('answered', 'missed', 'unanswered'))
    ) STRICT;
    CREATE INDEX history_newest_first ON history (ended_at DESC, seq DESC);`,
+  // Version 2: the 'interrupted' outcome and the calls now on a line. SQLite cannot alter
+  // a CHECK, so history is rebuilt the way its ALTER TABLE page prescribes (new table, copy,
+  // drop, rename), inside migrate's one transaction: a failure leaves version 1 untouched.
+  // Copying seq keeps every row's insertion order and the next rowid. Nothing references
+  // history, so neither foreign keys nor triggers or views need care.
+  `CREATE TABLE history_v2 (
+     seq INTEGER PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     line INTEGER NOT NULL CHECK (line >= 1),
+     direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+     number TEXT NOT NULL,
+     caller_id TEXT NOT NULL,
+     started_at INTEGER NOT NULL,
+     answered_at INTEGER,
+     ended_at INTEGER NOT NULL,
+     outcome TEXT NOT NULL
+       CHECK (outcome IN ('answered', 'missed', 'unanswered', 'interrupted'))
+   ) STRICT;
+   INSERT INTO history_v2
+     (seq, id, line, direction, number, caller_id, started_at, answered_at, ended_at, outcome)
+   SELECT seq, id, line, direction, number, caller_id, started_at, answered_at, ended_at, outcome
+   FROM history ORDER BY seq;
+   DROP TABLE history;
+   ALTER TABLE history_v2 RENAME TO history;
+   CREATE INDEX history_newest_first ON history (ended_at DESC, seq DESC);
+   CREATE TABLE active_call (
+     id TEXT PRIMARY KEY,
+     line INTEGER NOT NULL UNIQUE CHECK (line >= 1),
+     direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+     number TEXT NOT NULL,
+     caller_id TEXT NOT NULL,
+     phase TEXT NOT NULL CHECK (phase IN ('ringing', 'dialing', 'established', 'held')),
+     started_at INTEGER NOT NULL,
+     answered_at INTEGER CHECK ((answered_at IS NOT NULL) = (phase IN ('established', 'held'))),
+     held_at INTEGER CHECK ((held_at IS NOT NULL) = (phase = 'held')),
+     seen_at INTEGER NOT NULL
+   ) STRICT;`,
 ];
 
 export interface HistoryStoreOptions {
@@ -37,16 +80,25 @@ export interface HistoryStoreOptions {
 }
 
 /**
- * Ended calls, one row each, in `history.sqlite` in the profile folder. Writes are
- * synchronous and durable: when `add` returns, the row is committed and fsynced, so the
- * history never loses a call that the UI or an integration was told about.
+ * Ended calls, one row each, in `history.sqlite` in the profile folder, and the calls now
+ * on a line (`active_call`), so that a call the core was told about is never lost: whatever
+ * was still on a line when the process died becomes an 'interrupted' history row on the
+ * next start (`recoverInterrupted`). Writes are synchronous and durable: when a write
+ * method returns, its rows are committed and fsynced (one fsync per call, or per
+ * `atomically` group).
  */
 export class HistoryStore {
   readonly file: string;
   readonly #db: Database;
   readonly #insert: Statement;
   readonly #recent: Statement;
+  readonly #putActive: Statement;
+  readonly #removeActive: Statement;
+  readonly #markAlive: Statement;
+  readonly #active: Statement;
+  readonly #clearActive: Statement;
   readonly #onProblem: (message: string) => void;
+  #recovered = false;
   #closed = false;
 
   private constructor(file: string, db: Database, onProblem: (message: string) => void) {
@@ -67,6 +119,26 @@ export class HistoryStore {
     // Read integers as BigInt: a damaged row with a huge number would otherwise throw
     // inside SQLite's row conversion instead of reaching our validation.
     this.#recent.setReadBigInts(true);
+    // Keyed by call id; the UNIQUE line makes putting a second call on a line whose call
+    // was never ended fail, instead of silently replacing (and so losing) the first one.
+    this.#putActive = db.prepare(
+      `INSERT INTO active_call
+         (id, line, direction, number, caller_id, phase, started_at, answered_at, held_at, seen_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET
+         line = excluded.line, direction = excluded.direction, number = excluded.number,
+         caller_id = excluded.caller_id, phase = excluded.phase,
+         started_at = excluded.started_at, answered_at = excluded.answered_at,
+         held_at = excluded.held_at, seen_at = max(seen_at, excluded.seen_at)`,
+    );
+    this.#removeActive = db.prepare('DELETE FROM active_call WHERE id = ?');
+    this.#markAlive = db.prepare('UPDATE active_call SET seen_at = max(seen_at, ?)');
+    this.#active = db.prepare(
+      `SELECT id, line, direction, number, caller_id, started_at, answered_at, seen_at
+       FROM active_call ORDER BY rowid`,
+    );
+    this.#active.setReadBigInts(true);
+    this.#clearActive = db.prepare('DELETE FROM active_call');
   }
 
   /**
@@ -100,7 +172,12 @@ export class HistoryStore {
    * be written (disk full, store closed), so a caller never acknowledges a lost call.
    */
   add(record: HistoryRecord): void {
-    this.#insert.run(
+    this.#insertRecord(record);
+  }
+
+  /** True when the row was new. */
+  #insertRecord(record: HistoryRecord): boolean {
+    const result = this.#insert.run(
       record.id,
       record.line,
       record.direction,
@@ -111,6 +188,132 @@ export class HistoryStore {
       record.endedAt,
       record.outcome,
     );
+    return Number(result.changes) > 0;
+  }
+
+  /**
+   * The call now on `line`, inserted or updated, before the switchboard acknowledges the
+   * transition. `seenAt` (epoch ms, default now) is when the call was last known to be on
+   * the line; it never moves backwards. Throws when the row cannot be written, when
+   * another call is still recorded on that line (end it first, e.g. with `endCall` in the
+   * same `atomically`), or when `recoverInterrupted` has not run yet on this store (the
+   * rows left by the previous run would otherwise be mistaken for live calls).
+   */
+  putActive(line: number, call: Call, seenAt: number = Date.now()): void {
+    this.#requireRecovered('putActive');
+    const answeredAt =
+      call.phase === 'established' || call.phase === 'held' ? call.answeredAt : null;
+    this.#putActive.run(
+      call.id,
+      line,
+      call.direction,
+      call.number,
+      call.callerId,
+      call.phase,
+      call.startedAt,
+      answeredAt,
+      call.phase === 'held' ? call.heldAt : null,
+      seenAt,
+    );
+  }
+
+  /**
+   * The call left its line. Removing a call that is not recorded does nothing. Throws on
+   * write failure.
+   */
+  removeActive(callId: string): void {
+    this.#removeActive.run(callId);
+  }
+
+  /**
+   * A call ended: its history row is added (as `add` does) and its active row removed, in
+   * one transaction, so the call is always in exactly one of the two. Throws on failure,
+   * with neither change made.
+   */
+  endCall(record: HistoryRecord): void {
+    transaction(this.#db, () => {
+      this.add(record);
+      this.removeActive(record.id);
+    });
+  }
+
+  /**
+   * Run several writes as one transaction with one commit (one fsync), e.g. a call ending
+   * and the next starting on the same line:
+   * `atomically(() => { store.endCall(old); store.putActive(line, next, now); })`.
+   * Inside, the methods' writes are durable only once `atomically` returns; if `work`
+   * throws, nothing it wrote is kept and the error is rethrown.
+   */
+  atomically<T>(work: () => T): T {
+    return transaction(this.#db, work);
+  }
+
+  /**
+   * Optional heartbeat: every active call was alive at `now`. An interrupted call's end is
+   * its last `seen_at`, so calling this on a timer while calls are up bounds how much of
+   * a long call's duration a crash can take off. One fsync each time. Throws like
+   * `putActive`, also before `recoverInterrupted`.
+   */
+  markAlive(now: number): void {
+    this.#requireRecovered('markAlive');
+    this.#markAlive.run(now);
+  }
+
+  /** The rows the previous run left must be recovered before this run's calls mix in. */
+  #requireRecovered(method: string): void {
+    if (!this.#recovered) {
+      throw new Error(`recoverInterrupted() must run once after open, before ${method}()`);
+    }
+  }
+
+  /**
+   * Call once, right after open: every call the previous run left on a line becomes a
+   * history row with outcome 'interrupted', and the active rows are cleared, in one
+   * transaction. Returns the records added, latest ended first.
+   *
+   * The recorded end is the last time the call was known to be alive (its `seen_at`: the
+   * last `putActive` or `markAlive`), not `now`: the core may have been down for days, and
+   * a shorter duration that was observed is truer than a longer one that was not. It is
+   * kept within [startedAt, max(startedAt, now)] against a clock that jumped. A call
+   * whose id is already in the history (it was added but not removed) is not added twice
+   * and not returned. Rows that cannot be read back as a call are reported through
+   * `onProblem` and dropped. A second call on the same store returns [] and changes
+   * nothing: by then the active rows are this run's live calls.
+   */
+  recoverInterrupted(now: number): HistoryRecord[] {
+    if (this.#recovered) return [];
+    const recovered = transaction(this.#db, () => {
+      const left: HistoryRecord[] = [];
+      for (const row of this.#active.all()) {
+        const record = toInterrupted(row, now);
+        if (typeof record === 'string') {
+          this.#onProblem(`${this.file}: dropped a call left on a line: ${record}`);
+        } else {
+          left.push(record);
+        }
+      }
+      // Oldest end first, so that seq agrees with recent()'s tie-break (stable sort: the
+      // query's rowid order decides among equal ends).
+      left.sort((a, b) => a.endedAt - b.endedAt);
+      const added = left.filter((record) => this.#insertRecord(record));
+      this.#clearActive.run();
+      return added;
+    });
+    this.#recovered = true;
+    return recovered.reverse();
+  }
+
+  /**
+   * The connection's journal mode and synchronous level (0 OFF, 1 NORMAL, 2 FULL, 3
+   * EXTRA), read back from SQLite rather than from what was asked for.
+   */
+  pragmas(): { readonly journalMode: string; readonly synchronous: number } {
+    const journalMode = this.#db.prepare('PRAGMA journal_mode').get()?.['journal_mode'];
+    const synchronous = this.#db.prepare('PRAGMA synchronous').get()?.['synchronous'];
+    return {
+      journalMode: typeof journalMode === 'string' ? journalMode : '',
+      synchronous: typeof synchronous === 'number' ? synchronous : -1,
+    };
   }
 
   /**
@@ -148,7 +351,7 @@ function describe(error: unknown): string {
 type Row = Record<string, unknown>;
 
 const DIRECTIONS: readonly Direction[] = ['inbound', 'outbound'];
-const OUTCOMES: readonly CallOutcome[] = ['answered', 'missed', 'unanswered'];
+const OUTCOMES: readonly CallOutcome[] = ['answered', 'missed', 'unanswered', 'interrupted'];
 
 function text(row: Row, column: string): string {
   const value = row[column];
@@ -172,24 +375,46 @@ function oneOf<T extends string>(row: Row, column: string, allowed: readonly T[]
   return found;
 }
 
-/** The row as a record, or what is wrong with it (with the row's id where it has one). */
-function toRecord(row: Row): HistoryRecord | string {
+/** What the row says, or what is wrong with it (with the row's id where it has one). */
+function readRow<T>(row: Row, read: () => T): T | string {
   try {
-    const line = integer(row, 'line');
-    if (line < 1) throw new Error('line is below 1');
-    return {
-      id: text(row, 'id'),
-      line,
-      direction: oneOf(row, 'direction', DIRECTIONS),
-      number: text(row, 'number'),
-      callerId: text(row, 'caller_id'),
-      startedAt: integer(row, 'started_at'),
-      answeredAt: row['answered_at'] === null ? null : integer(row, 'answered_at'),
-      endedAt: integer(row, 'ended_at'),
-      outcome: oneOf(row, 'outcome', OUTCOMES),
-    };
+    return read();
   } catch (error) {
     const id = typeof row['id'] === 'string' ? ` (id ${row['id']})` : '';
     return `${describe(error)}${id}`;
   }
+}
+
+/** The columns history and active_call share. Throws what is wrong. */
+function callColumns(row: Row) {
+  const line = integer(row, 'line');
+  if (line < 1) throw new Error('line is below 1');
+  return {
+    id: text(row, 'id'),
+    line,
+    direction: oneOf(row, 'direction', DIRECTIONS),
+    number: text(row, 'number'),
+    callerId: text(row, 'caller_id'),
+    startedAt: integer(row, 'started_at'),
+    answeredAt: row['answered_at'] === null ? null : integer(row, 'answered_at'),
+  };
+}
+
+/** A history row as a record. */
+function toRecord(row: Row): HistoryRecord | string {
+  return readRow(row, () => ({
+    ...callColumns(row),
+    endedAt: integer(row, 'ended_at'),
+    outcome: oneOf(row, 'outcome', OUTCOMES),
+  }));
+}
+
+/** An active_call row as the history record of its interruption at its last sign of life. */
+function toInterrupted(row: Row, now: number): HistoryRecord | string {
+  return readRow(row, () => {
+    const call = callColumns(row);
+    const seenAt = integer(row, 'seen_at');
+    const endedAt = Math.max(call.startedAt, Math.min(seenAt, now));
+    return { ...call, endedAt, outcome: 'interrupted' as const };
+  });
 }

@@ -92,3 +92,37 @@ export function migrate(db: DatabaseSync, migrations: readonly string[]): void {
     throw error;
   }
 }
+
+/** How deep each connection is in `transaction` calls; 0 (absent) means no transaction. */
+const depths = new WeakMap<DatabaseSync, number>();
+
+/**
+ * Run `work` as one transaction: everything it writes commits together (one commit, so one
+ * WAL fsync under synchronous=FULL) or not at all. Nested calls become savepoints, so a
+ * store method that is atomic on its own stays atomic when a caller groups several of them,
+ * and a nested failure the caller catches undoes only its own part. The outermost level
+ * takes the write lock at once (IMMEDIATE), so it waits on another connection's lock with
+ * the busy timeout instead of failing when a read would have to turn into a write.
+ *
+ * Throws what `work` or SQLite threw, after rolling back.
+ */
+export function transaction<T>(db: DatabaseSync, work: () => T): T {
+  const depth = depths.get(db) ?? 0;
+  const savepoint = `nested_${depth}`;
+  db.exec(depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
+  depths.set(db, depth + 1);
+  try {
+    const result = work();
+    db.exec(depth === 0 ? 'COMMIT' : `RELEASE ${savepoint}`);
+    return result;
+  } catch (error) {
+    try {
+      db.exec(depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
+    } catch {
+      // SQLite already rolled back on its own (some errors do); nothing left to undo.
+    }
+    throw error;
+  } finally {
+    depths.set(db, depth);
+  }
+}
