@@ -45,4 +45,45 @@ describe('call history durability', () => {
       history.every((record) => record.outcome === 'missed' && record.callerId === 'Crash test'),
     );
   });
+
+  it('records calls still on a line at SIGKILL as interrupted, once', async () => {
+    const crashed = newProfileDir();
+    try {
+      const core = await startCore(crashed.dir);
+      assert.equal((await telephony(core, 'l=1&n=0201555&a=i&i=Ringing')).status, 200);
+      assert.equal((await telephony(core, 'l=3&n=0201666&a=i&i=Talking')).status, 200);
+      assert.equal((await telephony(core, 'l=3&a=e')).status, 200);
+      await core.kill();
+
+      const again = await startCore(crashed.dir);
+      assert.match(again.stderr(), /2 call\(s\) still on a line .* recorded as interrupted/);
+      const probe = await BridgeProbe.connect(again);
+      const snapshot = await probe.snapshot();
+      probe.close();
+      assert.ok(snapshot.table.lines.every((line) => line.call === null));
+      const byNumber = new Map(snapshot.history.map((record) => [record.number, record]));
+      assert.equal(snapshot.history.length, 2);
+      const ringing = byNumber.get('0201555');
+      const talking = byNumber.get('0201666');
+      assert.deepEqual(
+        [ringing?.line, ringing?.outcome, ringing?.callerId, ringing?.answeredAt],
+        [1, 'interrupted', 'Ringing', null],
+      );
+      assert.deepEqual(
+        [talking?.line, talking?.outcome, talking?.callerId],
+        [3, 'interrupted', 'Talking'],
+      );
+      assert.equal(typeof talking?.answeredAt, 'number');
+      await again.kill();
+
+      const third = await startCore(crashed.dir);
+      const probe3 = await BridgeProbe.connect(third);
+      const history = (await probe3.snapshot()).history;
+      probe3.close();
+      await third.stop();
+      assert.equal(history.length, 2, 'recovered calls are recorded once');
+    } finally {
+      crashed.remove();
+    }
+  });
 });

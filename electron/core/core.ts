@@ -28,16 +28,27 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   if (!opened.ok) throw new Error(opened.error);
   const history = opened.value;
+  // Calls that were on a line when the last run stopped without ending them.
+  const interrupted = history.recoverInterrupted(Date.now());
+  if (interrupted.length > 0) {
+    warnings.push(
+      `History: ${interrupted.length} call(s) still on a line when Callbridge last stopped were recorded as interrupted`,
+    );
+  }
 
   const initial = settingsStore.get();
   const log = new IntegrationLog();
   const switchboard = new Switchboard({
     lines: initial.lines,
     backend: (report) => createBackend(initial.extension, report),
-    // Stored before the line goes idle anywhere: an acknowledged ended call is on disk.
-    record: (record) => {
+    // Stored before anyone is told: an acknowledged call is on disk, ended or still on
+    // its line (and then found as interrupted after a crash).
+    journal: ({ line, call, ended }) => {
       try {
-        history.add(record);
+        history.atomically(() => {
+          for (const record of ended) history.endCall(record);
+          if (call) history.putActive(line, call);
+        });
         return ok(null);
       } catch (error) {
         return err(error instanceof Error ? error.message : String(error));

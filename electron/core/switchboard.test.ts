@@ -7,7 +7,12 @@ import type { HistoryRecord } from '../../shared/model/line-table.ts';
 import { err, ok } from '../../shared/result.ts';
 import { recordingBackend } from './backends/backend.test-support.ts';
 import { createPbxEventsBackend } from './backends/pbx-events.ts';
-import { Switchboard, type LineChange, type SwitchboardOptions } from './switchboard.ts';
+import {
+  Switchboard,
+  type LineChange,
+  type LineWrite,
+  type SwitchboardOptions,
+} from './switchboard.ts';
 
 /** A switchboard whose history is an array (the real store has tests of its own). */
 function switchboard(lines: number, options: Partial<SwitchboardOptions> = {}) {
@@ -15,8 +20,8 @@ function switchboard(lines: number, options: Partial<SwitchboardOptions> = {}) {
   const board = new Switchboard({
     lines,
     backend: (report) => createPbxEventsBackend({ report, settings: { type: 'pbx-events' } }),
-    record: (record) => {
-      stored.push(record);
+    journal: ({ ended }) => {
+      stored.push(...ended);
       return ok(null);
     },
     ...options,
@@ -28,8 +33,8 @@ describe('Switchboard', () => {
   it('stores the ended call before anyone is told the line is idle', () => {
     const order: string[] = [];
     const { board } = switchboard(2, {
-      record: () => {
-        order.push('stored');
+      journal: ({ call, ended }) => {
+        order.push(ended.length > 0 ? 'stored' : `on line:${call?.phase ?? ''}`);
         return ok(null);
       },
     });
@@ -41,11 +46,13 @@ describe('Switchboard', () => {
     );
     board.report({ kind: 'Incoming', line: 1, number: '100' });
     board.report({ kind: 'Terminated', line: 1 });
-    assert.deepEqual(order, ['lines:busy', 'stored', 'ended', 'lines:idle']);
+    assert.deepEqual(order, ['on line:ringing', 'lines:busy', 'stored', 'ended', 'lines:idle']);
   });
 
   it('keeps the call on its line when the history cannot store it', () => {
-    const { board } = switchboard(1, { record: () => err('disk full') });
+    const { board } = switchboard(1, {
+      journal: ({ ended }) => (ended.length > 0 ? err('disk full') : ok(null)),
+    });
     const changes: unknown[] = [];
     board.report({ kind: 'Incoming', line: 1, number: '100' });
     const before = board.table;
@@ -55,6 +62,36 @@ describe('Switchboard', () => {
     assert.match(result.ok ? '' : result.error.message, /disk full/);
     assert.equal(board.table, before);
     assert.deepEqual(changes, []);
+  });
+
+  it('journals the call each transition leaves on its line, and nothing for a line selection', () => {
+    const writes: LineWrite[] = [];
+    const { board } = switchboard(2, {
+      journal: (write) => {
+        writes.push(write);
+        return ok(null);
+      },
+    });
+    board.report({ kind: 'Incoming', line: 2, number: '100' });
+    board.report({ kind: 'Established', line: 2 });
+    board.report({ kind: 'LineSelected', line: 2 });
+    board.report({ kind: 'Established', line: 2 });
+    board.report({ kind: 'Incoming', line: 2, number: '200' });
+    assert.deepEqual(
+      writes.map(({ line, call, ended }) => [line, call?.phase, call?.number, ended.length]),
+      [
+        [2, 'ringing', '100', 0],
+        [2, 'established', '100', 0],
+        [2, 'ringing', '200', 1],
+      ],
+    );
+  });
+
+  it('refuses a transition the journal cannot store, so the table never runs ahead of the disk', () => {
+    const { board } = switchboard(1, { journal: () => err('read-only file system') });
+    const result = board.report({ kind: 'Incoming', line: 1, number: '100' });
+    assert.equal(result.ok ? '' : result.error.code, 'history-unavailable');
+    assert.equal(board.table.lines[0]?.call, null);
   });
 
   it('tells what changed: the event, the line, the call before and after, and what ended', () => {
@@ -67,6 +104,7 @@ describe('Switchboard', () => {
     board.report({ kind: 'Incoming', line: 2, number: '200' });
     assert.equal(changes.length, 3, 'a repeated event is not a change');
     const [ring, answer, next] = changes;
+    assert.ok(ring && answer && next);
     assert.deepEqual(
       [ring.line, ring.before, ring.after?.phase, ring.ended],
       [2, null, 'ringing', []],

@@ -21,14 +21,26 @@ export interface SwitchboardOptions {
   readonly lines: number;
   readonly backend: (report: ReportEvent) => Backend;
   /**
-   * Stores an ended call durably. Called before the table changes: when it fails, the
-   * event is refused and the call stays on its line rather than vanish unrecorded.
+   * Stores durably, in one step, the calls a transition ended and the call it leaves on
+   * the line (so that a crash finds it and records it as interrupted). Called before the
+   * table changes, for every transition that touches a line's call: when it fails, the
+   * event is refused and the table stays as it was rather than run ahead of the disk.
    */
-  readonly record: (record: HistoryRecord) => Result<null, string>;
+  readonly journal: (write: LineWrite) => Result<null, string>;
   readonly now?: () => number;
 }
 
-export type ReportError = TransitionError | Extract<CommandError, { code: 'history-unavailable' }>;
+export type ReportError =
+  TransitionError | Extract<CommandError, { code: 'history-unavailable' | 'invalid-event' }>;
+
+/** What one transition does to one line's call, for the journal to store. */
+export interface LineWrite {
+  readonly line: number;
+  /** The call now on the line, or null when it went idle. */
+  readonly call: Call | null;
+  /** Calls this transition ended, to be added to the history. */
+  readonly ended: readonly HistoryRecord[];
+}
 
 /**
  * One transition, as doors that report outwards (Integra, the 24U and TelServices
@@ -58,12 +70,12 @@ export class Switchboard {
   #backend: Backend;
   #unwatchBackend: () => void;
   readonly #now: () => number;
-  readonly #record: SwitchboardOptions['record'];
+  readonly #journal: SwitchboardOptions['journal'];
 
   constructor(options: SwitchboardOptions) {
     this.#table = createLineTable(options.lines);
     this.#now = options.now ?? Date.now;
-    this.#record = options.record;
+    this.#journal = options.journal;
     this.#backend = options.backend(this.report);
     this.#unwatchBackend = this.#watch(this.#backend);
   }
@@ -100,23 +112,20 @@ export class Switchboard {
     }
     const result = applyEvent(this.#table, event, { now: this.#now(), newCallId: randomUUID });
     if (!result.ok || !result.value.changed) return result;
-    for (const record of result.value.ended) {
-      const stored = this.#record(record);
+    const before = this.#table.lines[event.line - 1]?.call ?? null;
+    const after = result.value.table.lines[event.line - 1]?.call ?? null;
+    const { ended } = result.value;
+    // A transition that leaves the line's call as it was (a line selected) has nothing to store.
+    if (after !== before || ended.length > 0) {
+      const stored = this.#journal({ line: event.line, call: after, ended });
       if (!stored.ok) {
-        const message = `the call on line ${record.line} could not be added to the history (${stored.error}); nothing changed`;
-        return err({ code: 'history-unavailable', line: record.line, message });
+        const what = ended.length > 0 ? 'could not be added to the history' : 'could not be stored';
+        const message = `the call on line ${event.line} ${what} (${stored.error}); nothing changed`;
+        return err({ code: 'history-unavailable', line: event.line, message });
       }
     }
-    const before = this.#table.lines[event.line - 1]?.call ?? null;
     this.#table = result.value.table;
-    this.changed.emit({
-      event,
-      line: event.line,
-      before,
-      after: this.#table.lines[event.line - 1]?.call ?? null,
-      ended: result.value.ended,
-      table: this.#table,
-    });
+    this.changed.emit({ event, line: event.line, before, after, ended, table: this.#table });
     this.linesChanged.emit(this.view());
     return result;
   };

@@ -19,7 +19,7 @@ export interface Transition {
 
 /** Calls ringing, dialing, connected and held, one ended normally, one replaced on its line. */
 export function activeCallScenario(base: number): Transition[] {
-  const inbound = { direction: 'inbound', callerId: 'Erika' } as const;
+  const inbound = { direction: 'inbound', callerId: 'Erika', ref: null } as const;
   const put = (line: number, call: Call, seenAt: number): Transition => ({
     ended: [],
     put: { line, call, seenAt },
@@ -28,6 +28,7 @@ export function activeCallScenario(base: number): Transition[] {
   const b = {
     direction: 'outbound' as const,
     callerId: '',
+    ref: null,
     id: 'B',
     number: '0202',
     startedAt: base + 20,

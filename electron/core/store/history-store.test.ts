@@ -52,6 +52,7 @@ function ringing(id: string, startedAt: number): Extract<Call, { phase: 'ringing
     number: `+49301${id}`,
     callerId: `Caller ${id}`,
     startedAt,
+    ref: null,
     phase: 'ringing',
   };
 }

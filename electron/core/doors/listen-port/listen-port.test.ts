@@ -23,7 +23,7 @@ async function startDoor(backend: 'pbx-events' | 'own-signalling') {
       backend === 'pbx-events'
         ? (report) => createPbxEventsBackend({ report, settings: { type: 'pbx-events' } })
         : recordingBackend([]).create,
-    record: () => ok(null),
+    journal: () => ok(null),
   });
   const log = new IntegrationLog();
   const entries: LogEntry[] = [];
