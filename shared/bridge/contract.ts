@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { CommandSchema, type CommandKind } from '../model/command.ts';
 import type { HistoryRecord, LineTable } from '../model/line-table.ts';
 import type { LogEntry } from '../model/integration-log.ts';
-import type { FieldError, Settings } from '../model/settings.ts';
+import type { FieldError, Settings, ExtensionType } from '../model/settings.ts';
+import type { DoorId } from '../doors/registry.ts';
 import type { Result } from '../result.ts';
 
 /**
@@ -21,25 +22,57 @@ export interface BridgeError {
 
 export type BridgeResult<T> = Result<T, BridgeError>;
 
-/** The listen port as it is, which can differ from the setting (port taken, CLI override). */
-export interface ListenPortStatus {
-  readonly port: number | null;
-  readonly address: string;
-  readonly error: string | null;
+/**
+ * A door as it is, which can differ from its settings (port taken, CLI override). `summary`
+ * is what the header and Settings show ("listening on 127.0.0.1:5555"); `readyLine` is what
+ * `callbridge serve` prints once the door is ready ("Listen port: 5555"), if anything.
+ */
+export type DoorStatus =
+  | { readonly state: 'off'; readonly summary: string }
+  | {
+      readonly state: 'ready';
+      readonly summary: string;
+      readonly readyLine: string | null;
+      /** Where it listens, for doors that listen; tests and scripts read the port here. */
+      readonly endpoint: { readonly address: string; readonly port: number } | null;
+    }
+  | { readonly state: 'failed'; readonly summary: string; readonly error: string };
+
+/**
+ * The active backend as it is now: ready, still connecting (registering), or unable to act
+ * with a reason a person can act on. The header shows it.
+ */
+export type BackendState =
+  | { readonly state: 'ready'; readonly summary: string }
+  | { readonly state: 'connecting'; readonly summary: string }
+  | { readonly state: 'unavailable'; readonly summary: string; readonly reason: string };
+
+export interface BackendView {
+  readonly type: ExtensionType;
+  readonly status: BackendState;
 }
 
 export interface LinesView {
   readonly table: LineTable;
-  /** Commands the active backend can carry out; the UI offers only these. */
+  /** Commands the active backend can carry out now; the UI offers only these. */
   readonly capabilities: readonly CommandKind[];
+  readonly backend: BackendView;
 }
 
 export interface SettingsView {
   readonly settings: Settings;
-  readonly listenPort: ListenPortStatus;
+  /**
+   * Why the saved settings could not be used (a damaged settings.json), so the app runs on
+   * defaults until the user saves; null when they were fine.
+   */
+  readonly problem: string | null;
 }
 
+/** Every door's status, keyed by door. */
+export type DoorsView = Readonly<Record<DoorId, DoorStatus>>;
+
 export interface CoreSnapshot extends LinesView, SettingsView {
+  readonly doors: DoorsView;
   /** Newest first. */
   readonly history: readonly HistoryRecord[];
   /** Newest first. */
@@ -71,6 +104,7 @@ export const BRIDGE = {
   historyAdded: event<HistoryRecord>('callbridge:history-added'),
   logEntry: event<LogEntry>('callbridge:log-entry'),
   settings: event<SettingsView>('callbridge:settings'),
+  doors: event<DoorsView>('callbridge:doors'),
 } as const;
 
 type Bridge = typeof BRIDGE;

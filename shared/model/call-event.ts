@@ -8,11 +8,19 @@ import { LineNumberSchema } from './command.ts';
 
 const Party = z.string().max(128);
 
+/**
+ * The backend's own name for the call (a SIP Call-ID, a TAPI call handle). Optional: the
+ * listen port's PBX has none. When a line's call has one, an event carrying another is
+ * about a call that has already left the line and must not touch the next one.
+ */
+const Ref = z.string().min(1).max(256).optional();
+
 export const CallEventSchema = z.discriminatedUnion('kind', [
   /** An inbound call is alerting on the line. */
   z.object({
     kind: z.literal('Incoming'),
     line: LineNumberSchema,
+    ref: Ref,
     number: Party,
     callerId: Party.optional(),
   }),
@@ -20,6 +28,7 @@ export const CallEventSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('Dialing'),
     line: LineNumberSchema,
+    ref: Ref,
     number: Party,
     callerId: Party.optional(),
   }),
@@ -27,15 +36,17 @@ export const CallEventSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('Established'),
     line: LineNumberSchema,
+    ref: Ref,
     number: Party.optional(),
     callerId: Party.optional(),
   }),
-  z.object({ kind: z.literal('Held'), line: LineNumberSchema }),
-  z.object({ kind: z.literal('Resumed'), line: LineNumberSchema }),
+  z.object({ kind: z.literal('Held'), line: LineNumberSchema, ref: Ref }),
+  z.object({ kind: z.literal('Resumed'), line: LineNumberSchema, ref: Ref }),
   z.object({ kind: z.literal('LineSelected'), line: LineNumberSchema }),
   z.object({
     kind: z.literal('Terminated'),
     line: LineNumberSchema,
+    ref: Ref,
     reason: z.enum(['hangup', 'transferred', 'diverted', 'rejected', 'failed']).optional(),
   }),
 ]);

@@ -1,16 +1,18 @@
 import { z } from 'zod';
+import { DoorIdSchema } from '../doors/registry.ts';
 
 /**
  * One request that reached a door, as an installer needs to see it when a CRM
  * integration "does nothing": where it came from, what arrived, how we read it, what it did.
  */
-export const DoorSchema = z.enum(['listen-port']);
-export type Door = z.infer<typeof DoorSchema>;
-
 export const LogEntrySchema = z.object({
   id: z.number().int(),
   at: z.number(),
-  door: DoorSchema,
+  door: DoorIdSchema,
+  /** In: a request that reached the door. Out: what a door sent or ran (a hook, a monitor event). */
+  direction: z.enum(['in', 'out']),
+  /** The connection or session it belongs to, where the door has one ("tcp 7"); else null. */
+  session: z.string().nullable(),
   from: z.string(),
   raw: z.string(),
   /** How the request was read, in words; empty when it could not be read. */

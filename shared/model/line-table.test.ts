@@ -104,13 +104,13 @@ describe('line table transitions', () => {
     const table = createLineTable(2);
     const clock = clockAt(0);
     const outOfRange = applyEvent(table, { kind: 'Incoming', line: 3, number: '1' }, clock);
-    assert.deepEqual(outOfRange.ok ? null : outOfRange.error.code, 'line-out-of-range');
+    assert.deepEqual(outOfRange.ok ? null : outOfRange.error.code, 'no-such-line');
     assert.match(outOfRange.ok ? '' : outOfRange.error.message, /line 3 does not exist.*1 to 2/);
     const ringing = apply(table, [{ kind: 'Incoming', line: 1, number: '1' }]).table;
     const hold = applyEvent(ringing, { kind: 'Held', line: 1 }, clock);
-    assert.equal(hold.ok ? null : hold.error.code, 'not-allowed-in-phase');
+    assert.equal(hold.ok ? null : hold.error.code, 'not-allowed-now');
     const resume = applyEvent(table, { kind: 'Resumed', line: 2 }, clock);
-    assert.equal(resume.ok ? null : resume.error.code, 'no-call-on-line');
+    assert.equal(resume.ok ? null : resume.error.code, 'no-call');
   });
 
   it('refuses to shrink the table under a call, and keeps calls when it grows', () => {
@@ -213,6 +213,59 @@ describe('line table properties', () => {
         assert.equal(refused.ok, false);
         assert.equal(JSON.stringify(table), before);
       }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('backend call references', () => {
+  it('a late event for an ended call cannot touch the next call on the same line', () => {
+    const { table } = apply(createLineTable(1), [
+      { kind: 'Incoming', line: 1, number: '100', ref: 'first' },
+      { kind: 'Terminated', line: 1, ref: 'first' },
+      { kind: 'Incoming', line: 1, number: '200', ref: 'second' },
+    ]);
+    const clock = clockAt(10_000);
+    for (const late of [
+      { kind: 'Established', line: 1, ref: 'first' },
+      { kind: 'Held', line: 1, ref: 'first' },
+      { kind: 'Terminated', line: 1, ref: 'first' },
+    ] as const) {
+      const result = applyEvent(table, late, clock);
+      assert.equal(result.ok ? null : result.error.code, 'no-call', late.kind);
+    }
+    assert.equal(table.lines[0]?.call?.number, '200');
+    assert.equal(table.lines[0].call.ref, 'second');
+  });
+
+  it('a late end of a call already gone from an idle line is a no-op', () => {
+    const result = applyEvent(
+      createLineTable(1),
+      { kind: 'Terminated', line: 1, ref: 'gone' },
+      clockAt(0),
+    );
+    assert.ok(result.ok && !result.value.changed);
+  });
+
+  it('events naming another call never change the table (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('Established', 'Held', 'Resumed', 'Terminated'),
+        fc.string({ minLength: 1, maxLength: 8 }),
+        (kind, ref) => {
+          fc.pre(ref !== 'live');
+          const start = applyEvent(
+            createLineTable(1),
+            { kind: 'Incoming', line: 1, number: '300', ref: 'live' },
+            clockAt(0),
+          );
+          assert.ok(start.ok);
+          const before = JSON.stringify(start.value.table);
+          const result = applyEvent(start.value.table, { kind, line: 1, ref }, clockAt(5));
+          assert.equal(result.ok, false);
+          assert.equal(JSON.stringify(start.value.table), before);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -1,4 +1,5 @@
 import type { CallEvent } from './call-event.ts';
+import type { CommandError } from './command-error.ts';
 import { err, ok, type Result } from '../result.ts';
 
 /**
@@ -18,6 +19,8 @@ interface CallBase {
   readonly callerId: string;
   /** Epoch milliseconds. */
   readonly startedAt: number;
+  /** The backend's reference for this call, when it has one (see CallEvent `ref`). */
+  readonly ref: string | null;
 }
 
 export type Call =
@@ -64,13 +67,12 @@ export function createLineTable(lineCount: number): LineTable {
   };
 }
 
-export type TransitionErrorCode = 'line-out-of-range' | 'no-call-on-line' | 'not-allowed-in-phase';
-
-export interface TransitionError {
-  readonly code: TransitionErrorCode;
-  readonly line: number;
-  readonly message: string;
-}
+/** The part of the CommandError union that the line table itself can answer. */
+export type TransitionError = Extract<
+  CommandError,
+  { code: 'no-such-line' | 'no-call' | 'not-allowed-now' }
+>;
+export type TransitionErrorCode = TransitionError['code'];
 
 export interface Transition {
   readonly table: LineTable;
@@ -121,6 +123,30 @@ function refuse(code: TransitionErrorCode, line: number, message: string) {
 }
 
 /**
+ * An event that names a call (`ref`) other than the one on its line is late: that call has
+ * ended and the line may carry the next one already. Starting a call is never late, and
+ * a call or event without a ref (the listen port's PBX) is taken as it comes.
+ */
+function staleRef(current: Call | null, event: CallEvent): TransitionError | null {
+  if (event.kind === 'Incoming' || event.kind === 'Dialing' || event.kind === 'LineSelected') {
+    return null;
+  }
+  if (event.ref === undefined) return null;
+  if (current === null) {
+    // A late end of a call already gone is harmless; anything else has nothing to act on.
+    return event.kind === 'Terminated'
+      ? null
+      : { code: 'no-call', line: event.line, message: `line ${event.line} has no call ${event.ref}` };
+  }
+  if (current.ref === null || current.ref === event.ref) return null;
+  return {
+    code: 'no-call',
+    line: event.line,
+    message: `call ${event.ref} is no longer on line ${event.line}; the event was ignored`,
+  };
+}
+
+/**
  * Fold one event into the table. Third-party PBXs are sloppy senders, so the rules lean
  * towards what the user should see rather than towards rejecting: a repeated event is a
  * no-op, `Established` without a prior `Incoming` creates the call, and a new call on a
@@ -135,20 +161,27 @@ export function applyEvent(
   const entry = findLine(table, event.line);
   if (!entry) {
     return refuse(
-      'line-out-of-range',
+      'no-such-line',
       event.line,
       `line ${event.line} does not exist; this extension has lines 1 to ${table.lines.length}`,
     );
   }
   const current = entry.call;
   const { now } = clock;
+  const stale = staleRef(current, event);
+  if (stale) return err(stale);
 
   switch (event.kind) {
     case 'Incoming':
     case 'Dialing': {
       const phase = event.kind === 'Incoming' ? 'ringing' : 'dialing';
       const direction: Direction = event.kind === 'Incoming' ? 'inbound' : 'outbound';
-      if (current && current.phase === phase && current.number === event.number) {
+      if (
+        current &&
+        current.phase === phase &&
+        current.number === event.number &&
+        current.ref === (event.ref ?? null)
+      ) {
         return ok(unchanged(table));
       }
       const ended = current ? [endCall(current, event.line, now)] : [];
@@ -158,6 +191,7 @@ export function applyEvent(
         number: event.number,
         callerId: event.callerId ?? '',
         startedAt: now,
+        ref: event.ref ?? null,
         phase,
       };
       return ok({ table: withCall(table, event.line, call), ended, changed: true });
@@ -171,6 +205,7 @@ export function applyEvent(
           number: event.number ?? '',
           callerId: event.callerId ?? '',
           startedAt: now,
+          ref: event.ref ?? null,
           phase: 'established',
           answeredAt: now,
         };
@@ -187,11 +222,12 @@ export function applyEvent(
       }
       const answeredAt =
         current.phase === 'established' || current.phase === 'held' ? current.answeredAt : now;
-      const { id, direction, startedAt } = current;
+      const { id, direction, startedAt, ref } = current;
       const call: Call = {
         id,
         direction,
         startedAt,
+        ref,
         number,
         callerId,
         phase: 'established',
@@ -202,11 +238,11 @@ export function applyEvent(
 
     case 'Held': {
       if (!current)
-        return refuse('no-call-on-line', event.line, `line ${event.line} has no call to hold`);
+        return refuse('no-call', event.line, `line ${event.line} has no call to hold`);
       if (current.phase === 'held') return ok(unchanged(table));
       if (current.phase !== 'established') {
         return refuse(
-          'not-allowed-in-phase',
+          'not-allowed-now',
           event.line,
           `the call on line ${event.line} is ${current.phase}; only a connected call can be held`,
         );
@@ -217,11 +253,11 @@ export function applyEvent(
 
     case 'Resumed': {
       if (!current)
-        return refuse('no-call-on-line', event.line, `line ${event.line} has no call to resume`);
+        return refuse('no-call', event.line, `line ${event.line} has no call to resume`);
       if (current.phase === 'established') return ok(unchanged(table));
       if (current.phase !== 'held') {
         return refuse(
-          'not-allowed-in-phase',
+          'not-allowed-now',
           event.line,
           `the call on line ${event.line} is ${current.phase}; only a held call can be resumed`,
         );
@@ -258,7 +294,7 @@ export function resizeLineTable(
   const busy = table.lines.find((entry) => entry.line > lineCount && entry.call !== null);
   if (busy) {
     return refuse(
-      'not-allowed-in-phase',
+      'not-allowed-now',
       busy.line,
       `line ${busy.line} has a call in progress; end it before reducing the number of lines`,
     );
