@@ -3,6 +3,8 @@ import { app, dialog, type BrowserWindow } from 'electron';
 import { APP_ENTRY_URL } from './app-origin.ts';
 import { refuseFileScheme, registerAppScheme, serveApp } from './app-protocol.ts';
 import { createCore } from './core/core.ts';
+import { unavailableCodec } from './core/store/secret-store.ts';
+import { safeStorageCodec } from './safe-storage.ts';
 import { registerBridgeIpc } from './ipc.ts';
 import { notifyIncomingCalls } from './notifications.ts';
 import { createTray } from './tray.ts';
@@ -38,7 +40,10 @@ async function start(): Promise<void> {
 
   refuseFileScheme();
   serveApp(path.join(app.getAppPath(), 'dist', 'renderer'));
-  const core = await createCore({ profileDir: app.getPath('userData') });
+  const secretCodec = await safeStorageCodec().catch((error: unknown) =>
+    unavailableCodec(error instanceof Error ? error.message : String(error)),
+  );
+  const core = await createCore({ profileDir: app.getPath('userData'), secretCodec });
   for (const warning of core.warnings) console.warn(warning);
 
   const window = createMainWindow({

@@ -1,6 +1,7 @@
 import type { BridgeHost, DoorsView } from '../../shared/bridge/contract.ts';
 import type { DoorId } from '../../shared/doors/registry.ts';
 import type { Call } from '../../shared/model/line-table.ts';
+import type { SecretCodec } from './store/secret-store.ts';
 
 /**
  * What the composed core offers to its two hosts: the Electron shell (`electron/main.ts`)
@@ -9,6 +10,11 @@ import type { Call } from '../../shared/model/line-table.ts';
 export interface CoreOptions {
   /** Profile folder: settings.json, history.sqlite. Created with owner-only permissions. */
   readonly profileDir: string;
+  /**
+   * How secrets are kept at rest in the profile's secrets.json: Electron's safeStorage in
+   * the app, in the clear behind owner-only permissions in the browser target.
+   */
+  readonly secretCodec: SecretCodec;
   /** Ports that override a door's saved port for this run (`serve --listen-port`); 0 picks a free one. */
   readonly portOverrides?: Partial<Record<DoorId, number>>;
 }

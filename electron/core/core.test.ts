@@ -1,6 +1,14 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +16,7 @@ import type { ListenPortSettings } from '../../shared/doors/listen-port.ts';
 import { defaultSettings, type Settings } from '../../shared/model/settings.ts';
 import type { Core } from './core-api.ts';
 import { createCore } from './core.ts';
+import { PLAIN_CODEC } from './store/secret-store.ts';
 
 const profiles: string[] = [];
 function profile(): string {
@@ -47,7 +56,7 @@ function withListenPort(listen: Partial<ListenPortSettings>, rest: Partial<Setti
   };
 }
 
-const FREE = { portOverrides: { 'listen-port': 0 } } as const;
+const FREE = { portOverrides: { 'listen-port': 0 }, secretCodec: PLAIN_CODEC } as const;
 
 const ring = (port: number, line = 1) =>
   fetch(`http://127.0.0.1:${port}/telephony?l=${line}&n=100&a=i`).then(
@@ -112,7 +121,7 @@ describe('core settings', () => {
     await assert.rejects(fetch(`http://127.0.0.1:${old}/telephony?l=1&a=i`));
     await core.close();
 
-    const again = await createCore({ profileDir: dir });
+    const again = await createCore({ profileDir: dir, secretCodec: PLAIN_CODEC });
     assert.equal(listenPortOf(again), free.port);
     const snapshot = await again.bridge.invoke('snapshot', null);
     assert.equal(snapshot.ok && snapshot.value.table.lines.length, 6);
@@ -184,6 +193,21 @@ describe('core settings', () => {
     const core = await createCore({ profileDir: dir, ...FREE });
     assert.match(core.warnings.join('\n'), /settings\.json is not valid JSON/);
     assert.equal(readFileSync(join(dir, 'settings.json'), 'utf8'), '{"lines": 4,');
+    await core.close();
+  });
+
+  it('warns when secrets.json can be read by other users, and starts without trusting it', async () => {
+    const dir = profile();
+    const file = join(dir, 'secrets.json');
+    writeFileSync(file, '{"version":1,"codec":"plain","secrets":{"sip.password":"hunter2"}}', {
+      mode: 0o644,
+    });
+    chmodSync(file, 0o644);
+    const core = await createCore({ profileDir: dir, ...FREE });
+    assert.match(core.warnings.join('\n'), /Secrets: .*secrets\.json.*chmod 600/);
+    const snapshot = await core.bridge.invoke('snapshot', null);
+    assert.doesNotMatch(JSON.stringify(snapshot), /hunter2/);
+    assert.doesNotMatch(core.warnings.join('\n'), /hunter2/);
     await core.close();
   });
 

@@ -9,6 +9,7 @@ import { IntegrationLog } from './integration-log.ts';
 import { SettingsService } from './settings-service.ts';
 import { Signal } from './signal.ts';
 import { HistoryStore } from './store/history-store.ts';
+import { openFileSecretStore } from './store/secret-store.ts';
 import { SettingsStore, ensureProfileDir } from './store/settings-store.ts';
 import { Switchboard } from './switchboard.ts';
 
@@ -36,11 +37,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     );
   }
 
+  const secrets = await openFileSecretStore(options.profileDir, options.secretCodec);
+  if (secrets.problem) warnings.push(`Secrets: ${secrets.problem}`);
+
   const initial = settingsStore.get();
   const log = new IntegrationLog();
   const switchboard = new Switchboard({
     lines: initial.lines,
-    backend: (report) => createBackend(initial.extension, report),
+    backend: (report) => createBackend(initial.extension, { report, secrets }),
     // Stored before anyone is told: an acknowledged call is on disk, ended or still on
     // its line (and then found as interrupted after a crash).
     journal: ({ line, call, ended }) => {
@@ -70,7 +74,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   for (const status of Object.values(doors.view())) {
     if (status.state === 'failed') warnings.push(status.summary);
   }
-  const settings = new SettingsService(settingsStore, switchboard, doors);
+  const settings = new SettingsService(settingsStore, switchboard, doors, secrets);
 
   const bridge = createBridgeHost(
     {

@@ -4,6 +4,7 @@ import { err, ok } from '../../shared/result.ts';
 import { createBackend } from './backends/registry.ts';
 import type { DoorSet } from './doors/door-set.ts';
 import { Signal } from './signal.ts';
+import type { SecretStore } from './store/secret-store.ts';
 import type { SettingsStore } from './store/settings-store.ts';
 import type { Switchboard } from './switchboard.ts';
 
@@ -19,9 +20,16 @@ export class SettingsService {
   readonly #store: SettingsStore;
   readonly #switchboard: Switchboard;
   readonly #doors: DoorSet;
+  readonly #secrets: SecretStore;
 
-  constructor(store: SettingsStore, switchboard: Switchboard, doors: DoorSet) {
+  constructor(
+    store: SettingsStore,
+    switchboard: Switchboard,
+    doors: DoorSet,
+    secrets: SecretStore,
+  ) {
     this.#store = store;
+    this.#secrets = secrets;
     this.#settings = store.get();
     this.#switchboard = switchboard;
     this.#doors = doors;
@@ -97,7 +105,8 @@ export class SettingsService {
     this.#settings = saved.value;
     await doors.value.commit();
     if (extensionChanged) {
-      await board.replaceBackend((report) => createBackend(next.extension, report));
+      const secrets = this.#secrets;
+      await board.replaceBackend((report) => createBackend(next.extension, { report, secrets }));
     }
     this.changed.emit(this.view());
     return ok(this.view());

@@ -5,8 +5,7 @@ import type { CallEvent } from '../../shared/model/call-event.ts';
 import type { Command } from '../../shared/model/command.ts';
 import type { HistoryRecord } from '../../shared/model/line-table.ts';
 import { err, ok } from '../../shared/result.ts';
-import { recordingBackend } from './backends/backend.test-support.ts';
-import { createPbxEventsBackend } from './backends/pbx-events.ts';
+import { pbxEventsBackend, recordingBackend } from './backends/backend.test-support.ts';
 import {
   Switchboard,
   type LineChange,
@@ -19,7 +18,7 @@ function switchboard(lines: number, options: Partial<SwitchboardOptions> = {}) {
   const stored: HistoryRecord[] = [];
   const board = new Switchboard({
     lines,
-    backend: (report) => createPbxEventsBackend({ report, settings: { type: 'pbx-events' } }),
+    backend: pbxEventsBackend,
     journal: ({ ended }) => {
       stored.push(...ended);
       return ok(null);

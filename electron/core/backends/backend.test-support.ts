@@ -1,8 +1,10 @@
 import type { CommandError } from '../../../shared/model/command-error.ts';
 import { COMMAND_KINDS, type Command } from '../../../shared/model/command.ts';
-import { ok, type Result } from '../../../shared/result.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
 import { Signal } from '../signal.ts';
+import type { SecretStore } from '../store/secret-store.ts';
 import type { Backend, BackendStatus, ReportEvent } from './backend.ts';
+import { createPbxEventsBackend } from './pbx-events.ts';
 
 /**
  * A backend that can do everything and remembers what it was asked, for routing tests;
@@ -33,3 +35,21 @@ export function recordingBackend(executed: Command[]) {
     },
   };
 }
+
+/** The PBX-events backend as the registry builds it, for tests that need a real backend. */
+export function pbxEventsBackend(report: ReportEvent): Backend {
+  return createPbxEventsBackend({
+    report,
+    settings: { type: 'pbx-events' },
+    secrets: emptySecrets,
+  });
+}
+
+/** PBX-pushed events keep no secrets; this store has none and takes none. */
+const emptySecrets: SecretStore = {
+  has: () => false,
+  get: () => null,
+  set: () => Promise.resolve(err('this test keeps no secrets')),
+  delete: () => Promise.resolve(ok(null)),
+  problem: null,
+};

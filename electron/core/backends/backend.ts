@@ -6,6 +6,7 @@ import type { LineTable } from '../../../shared/model/line-table.ts';
 import type { Extension, ExtensionType } from '../../../shared/model/settings.ts';
 import type { Result } from '../../../shared/result.ts';
 import type { Signal } from '../signal.ts';
+import type { SecretStore } from '../store/secret-store.ts';
 
 /** How a backend tells the switchboard what happened to its calls. */
 export type ReportEvent = (event: CallEvent) => Result<unknown, { message: string }>;
@@ -39,6 +40,8 @@ export interface BackendContext<T extends ExtensionType> {
   readonly report: ReportEvent;
   /** The extension type's own settings. */
   readonly settings: Extract<Extension, { type: T }>;
+  /** Where its password lives; never in its settings. */
+  readonly secrets: SecretStore;
 }
 
 export type BackendFactory<T extends ExtensionType = ExtensionType> = (

@@ -10,10 +10,10 @@ export const BACKENDS: { readonly [T in ExtensionType]: BackendFactory<T> } = {
 /** The backend for the extension settings, each type's factory given its own fields. */
 export function createBackend(
   extension: Extension,
-  report: BackendContext<ExtensionType>['report'],
+  context: Omit<BackendContext<ExtensionType>, 'settings'>,
 ): Backend {
   // The compiler cannot pair a key with its own factory across a union; the registry type
   // above does, so widening here is safe.
   const factory = BACKENDS[extension.type] as BackendFactory;
-  return factory({ report, settings: extension });
+  return factory({ ...context, settings: extension });
 }

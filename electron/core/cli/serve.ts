@@ -7,6 +7,7 @@ import { DOOR_IDS, type DoorId } from '../../../shared/doors/registry.ts';
 import { createCore } from '../core.ts';
 import { DOORS } from '../doors/registry.ts';
 import { LocalServer } from '../server/local-server.ts';
+import { PLAIN_CODEC } from '../store/secret-store.ts';
 
 /** Doors whose port `serve` can override for one run, with their flag. */
 const PORT_FLAGS = DOOR_IDS.flatMap((id) => {
@@ -79,7 +80,8 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
   const profileDir = resolve(stringValue(values['profile']) ?? defaultProfileDir());
   let core;
   try {
-    core = await createCore({ profileDir, portOverrides });
+    // The browser target has no OS keyring: secrets.json is protected by its mode (0600).
+    core = await createCore({ profileDir, portOverrides, secretCodec: PLAIN_CODEC });
   } catch (error) {
     io.stderr(`callbridge serve: ${error instanceof Error ? error.message : String(error)}`);
     return 1;

@@ -11,6 +11,7 @@ import type { BridgeHost, BridgeResult } from '../../../shared/bridge/contract.t
 import type { WireMessage } from '../../../shared/bridge/wire.ts';
 import type { Core } from '../core-api.ts';
 import { createCore } from '../core.ts';
+import { PLAIN_CODEC } from '../store/secret-store.ts';
 import { LocalServer } from './local-server.ts';
 
 /**
@@ -63,6 +64,7 @@ export async function start(wrap?: (bridge: BridgeHost) => BridgeHost): Promise<
   const core = await createCore({
     profileDir: join(dir, 'profile'),
     portOverrides: { 'listen-port': 0 },
+    secretCodec: PLAIN_CODEC,
   });
   const opened = await LocalServer.open({
     port: 0,

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import type { LogEntry } from '../../../../shared/model/integration-log.ts';
 import { LISTEN_PORT_DEFAULTS } from '../../../../shared/doors/listen-port.ts';
 import { ok } from '../../../../shared/result.ts';
-import { recordingBackend } from '../../backends/backend.test-support.ts';
-import { createPbxEventsBackend } from '../../backends/pbx-events.ts';
+import { pbxEventsBackend, recordingBackend } from '../../backends/backend.test-support.ts';
 import { IntegrationLog } from '../../integration-log.ts';
 import { Switchboard } from '../../switchboard.ts';
 import type { Door } from '../door.ts';
@@ -19,10 +18,7 @@ after(async () => {
 async function startDoor(backend: 'pbx-events' | 'own-signalling') {
   const board = new Switchboard({
     lines: 2,
-    backend:
-      backend === 'pbx-events'
-        ? (report) => createPbxEventsBackend({ report, settings: { type: 'pbx-events' } })
-        : recordingBackend([]).create,
+    backend: backend === 'pbx-events' ? pbxEventsBackend : recordingBackend([]).create,
     journal: () => ok(null),
   });
   const log = new IntegrationLog();
