@@ -196,6 +196,30 @@ describe('core settings', () => {
     await core.close();
   });
 
+  it('opens a settings.json written before settings had versions, with the same meaning', async () => {
+    const dir = profile();
+    const free = await occupiedPort();
+    free.server.close();
+    const v1 = {
+      extensionType: 'pbx-events',
+      lines: 6,
+      listenPort: free.port,
+      listenAllowFrom: [],
+      listenHostNames: ['reception-pc'],
+    };
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify(v1));
+    const core = await createCore({ profileDir: dir, secretCodec: PLAIN_CODEC });
+    assert.deepEqual(core.warnings, []);
+    assert.equal(listenPortOf(core), free.port);
+    const snapshot = await core.bridge.invoke('snapshot', null);
+    assert.ok(snapshot.ok);
+    assert.equal(snapshot.value.table.lines.length, 6);
+    assert.deepEqual(snapshot.value.settings.doors['listen-port'].hostNames, ['reception-pc']);
+    assert.equal(snapshot.value.problem, null);
+    assert.equal(await ring(free.port, 6), 200);
+    await core.close();
+  });
+
   it('warns when secrets.json can be read by other users, and starts without trusting it', async () => {
     const dir = profile();
     const file = join(dir, 'secrets.json');
