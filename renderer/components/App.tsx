@@ -9,6 +9,7 @@ import { LogPanel } from './log/LogPanel.tsx';
 import { SettingsPanel } from './settings/SettingsPanel.tsx';
 import { AppHeader } from './shell/AppHeader.tsx';
 import { ConnectionBanner } from './shell/ConnectionBanner.tsx';
+import { SettingsProblemBanner } from './shell/SettingsProblemBanner.tsx';
 import { Tabs, type TabDefinition } from './shell/Tabs.tsx';
 
 const TABS: readonly TabDefinition[] = [
@@ -28,6 +29,7 @@ export function App() {
       <AppHeader />
       <main className="app-main">
         <ConnectionBanner />
+        <SettingsProblemBanner />
         <IncomingCallAlert />
         <div className="workspace">
           <LinesPanel />

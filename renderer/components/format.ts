@@ -1,5 +1,5 @@
-import type { ListenPortStatus } from '../../shared/bridge/contract.ts';
-import type { Door } from '../../shared/model/integration-log.ts';
+import type { BackendState, DoorStatus } from '../../shared/bridge/contract.ts';
+import type { LogEntry } from '../../shared/model/integration-log.ts';
 import { PHASE_LABELS } from '../../shared/model/describe.ts';
 import type { CallOutcome, CallPhase, Direction } from '../../shared/model/line-table.ts';
 
@@ -21,8 +21,9 @@ export const OUTCOME_LABELS: Readonly<Record<CallOutcome, string>> = {
   unanswered: 'Unanswered',
 };
 
-export const DOOR_LABELS: Readonly<Record<Door, string>> = {
-  'listen-port': 'Listen port',
+export const LOG_DIRECTION_LABELS: Readonly<Record<LogEntry['direction'], string>> = {
+  in: 'In',
+  out: 'Out',
 };
 
 const pad = (value: number) => String(value).padStart(2, '0');
@@ -59,9 +60,10 @@ export function formatWhen(epochMs: number, today: string): string {
 
 export const isoTime = (epochMs: number): string => new Date(epochMs).toISOString();
 
-export function describeListenPort(status: ListenPortStatus): string {
-  if (status.error !== null) return `Listen port error: ${status.error}`;
-  if (status.port === null) return 'Listen port closed';
-  const host = status.address.includes(':') ? `[${status.address}]` : status.address;
-  return `Listening on ${host}:${status.port}`;
-}
+/** A door's state in words: its summary, and what went wrong when it failed. */
+export const describeDoorStatus = (status: DoorStatus): string =>
+  status.state === 'failed' ? `${status.summary} — ${status.error}` : status.summary;
+
+/** The backend's state in words: its summary, and the reason when it cannot act. */
+export const describeBackendState = (status: BackendState): string =>
+  status.state === 'unavailable' ? `${status.summary} — ${status.reason}` : status.summary;

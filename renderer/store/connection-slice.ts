@@ -25,11 +25,11 @@ export interface ConnectionSlice {
     /** Why the last snapshot failed, when it did. */
     readonly error: string | null;
   };
-  setTransport(transport: 'ipc' | 'websocket'): void;
-  linkSyncing(): void;
-  linkLive(): void;
-  linkDown(attempt: number): void;
-  linkFailed(message: string): void;
+  readonly setTransport: (transport: 'ipc' | 'websocket') => void;
+  readonly linkSyncing: () => void;
+  readonly linkLive: () => void;
+  readonly linkDown: (attempt: number) => void;
+  readonly linkFailed: (message: string) => void;
 }
 
 export const createConnectionSlice: StateCreator<App, [], [], ConnectionSlice> = (set) => ({

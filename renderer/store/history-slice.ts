@@ -9,15 +9,16 @@ export const HISTORY_CAPACITY = 500;
 export interface HistorySlice {
   /** Newest first. */
   readonly history: readonly HistoryRecord[];
-  replaceHistory(history: readonly HistoryRecord[]): void;
-  addHistory(record: HistoryRecord): void;
+  readonly addHistory: (record: HistoryRecord) => void;
 }
+
+/** The history as a snapshot sends it, cut to what the store keeps. */
+export const historyReplaced = (history: readonly HistoryRecord[]): Pick<App, 'history'> => ({
+  history: history.slice(0, HISTORY_CAPACITY),
+});
 
 export const createHistorySlice: StateCreator<App, [], [], HistorySlice> = (set) => ({
   history: [],
-  replaceHistory: (history) => {
-    set({ history: history.slice(0, HISTORY_CAPACITY) });
-  },
   addHistory: (record) => {
     set((state) => ({ history: prependNewest(state.history, record, HISTORY_CAPACITY) }));
   },

@@ -16,12 +16,14 @@ const view = (ringingOn: number | null): LinesView => ({
               number: '012345678901',
               callerId: 'Datos',
               startedAt: 1_000,
+              ref: null,
               phase: 'ringing' as const,
             }
           : null,
     })),
   },
   capabilities: ['SelectLine'],
+  backend: { type: 'pbx-events', status: { state: 'ready', summary: 'ready' } },
 });
 
 describe('lines slice', () => {
@@ -29,6 +31,7 @@ describe('lines slice', () => {
     const store = createAppStore();
     store.getState().applyLines(view(null));
     const before = store.getState().linesView;
+    const backendBefore = store.getState().backend;
     // A fresh parse of the same table, then one with a call ringing on line 2.
     store.getState().applyLines(JSON.parse(JSON.stringify(view(null))) as LinesView);
     const same = store.getState().linesView;
@@ -37,6 +40,7 @@ describe('lines slice', () => {
       [true, true, true],
     );
     assert.equal(same.capabilities, before.capabilities);
+    assert.equal(store.getState().backend, backendBefore);
     store.getState().applyLines(view(2));
     const ringing = store.getState().linesView;
     assert.deepEqual(
@@ -44,5 +48,27 @@ describe('lines slice', () => {
       [true, false, true],
     );
     assert.equal(ringing.table.lines[1]?.call?.phase, 'ringing');
+  });
+});
+
+describe('backend status', () => {
+  it('is replaced when the backend reports a change, with the reason it gives', () => {
+    const store = createAppStore();
+    store.getState().applyLines(view(null));
+    const ready = store.getState().backend;
+    store.getState().applyLines({
+      ...view(null),
+      backend: {
+        type: 'pbx-events',
+        status: { state: 'unavailable', summary: 'unavailable', reason: 'listen port closed' },
+      },
+    });
+    const after = store.getState().backend;
+    assert.notEqual(after, ready);
+    assert.deepEqual(after?.status, {
+      state: 'unavailable',
+      summary: 'unavailable',
+      reason: 'listen port closed',
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { BridgeError, ListenPortStatus, SettingsView } from '../../shared/bridge/contract.ts';
+import type { BridgeError, SettingsView } from '../../shared/bridge/contract.ts';
 import type { FieldError, Settings } from '../../shared/model/settings.ts';
 import type { App } from './app-store.ts';
 
@@ -21,11 +21,23 @@ export interface SettingsSlice {
   /** Null until the first snapshot arrives. */
   readonly settingsView: SettingsView | null;
   readonly save: SaveState;
-  applySettings(view: SettingsView): void;
-  settingsSaving(): void;
-  settingsSaved(view: SettingsView): void;
-  settingsRejected(error: BridgeError): void;
+  readonly applySettings: (view: SettingsView) => void;
+  readonly settingsSaving: () => void;
+  readonly settingsSaved: (view: SettingsView) => void;
+  readonly settingsRejected: (error: BridgeError) => void;
 }
+
+/**
+ * Settings as a snapshot sends them after (re)connecting. A save that was in flight when
+ * the link dropped will never be answered, so it no longer shows as saving.
+ */
+export const settingsResynced = (
+  state: App,
+  view: SettingsView,
+): Pick<App, 'settingsView' | 'save'> => ({
+  settingsView: view,
+  save: state.save.status === 'saving' ? { status: 'idle' } : state.save,
+});
 
 export const createSettingsSlice: StateCreator<App, [], [], SettingsSlice> = (set) => ({
   settingsView: null,
@@ -47,8 +59,7 @@ export const createSettingsSlice: StateCreator<App, [], [], SettingsSlice> = (se
 });
 
 export const selectSettings = (state: App): Settings | null => state.settingsView?.settings ?? null;
-export const selectListenPort = (state: App): ListenPortStatus | null =>
-  state.settingsView?.listenPort ?? null;
-export const selectExtensionType = (state: App): Settings['extensionType'] | null =>
-  state.settingsView?.settings.extensionType ?? null;
+/** Why the saved settings could not be used, until a save replaces them. */
+export const selectSettingsProblem = (state: App): string | null =>
+  state.settingsView?.problem ?? null;
 export const selectSave = (state: App): SaveState => state.save;

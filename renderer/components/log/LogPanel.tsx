@@ -1,8 +1,9 @@
-import { memo } from 'react';
+import { memo, useId, useState } from 'react';
+import { DOOR_IDS, DOOR_LABELS } from '../../../shared/doors/registry.ts';
 import type { LogEntry } from '../../../shared/model/integration-log.ts';
 import { useApp } from '../../store/app-store.ts';
-import { selectLog } from '../../store/log-slice.ts';
-import { DOOR_LABELS, formatWhen, isoTime } from '../format.ts';
+import { selectLog, selectLogFor, type LogDoorFilter } from '../../store/log-slice.ts';
+import { LOG_DIRECTION_LABELS, formatWhen, isoTime } from '../format.ts';
 import { ShowOlderButton, useNewestFirst } from '../show-older.tsx';
 import { useToday } from '../use-now.ts';
 
@@ -14,13 +15,26 @@ import { useToday } from '../use-now.ts';
 const LogItem = memo(function LogItem({ entry, today }: { entry: LogEntry; today: string }) {
   const failed = entry.error !== null;
   return (
-    <li className={`log-entry${failed ? ' log-entry-error' : ''}`} data-log-id={entry.id}>
+    <li
+      className={`log-entry${failed ? ' log-entry-error' : ''}`}
+      data-log-id={entry.id}
+      data-door={entry.door}
+      data-direction={entry.direction}
+    >
       <div className="log-meta">
         <time dateTime={isoTime(entry.at)}>{formatWhen(entry.at, today)}</time>
         <span className="log-door">{DOOR_LABELS[entry.door]}</span>
-        <span>
-          <span className="muted">from</span> {entry.from}
+        <span className={`log-direction log-direction-${entry.direction}`}>
+          {LOG_DIRECTION_LABELS[entry.direction]}
         </span>
+        <span>
+          <span className="muted">{entry.direction === 'in' ? 'from' : 'to'}</span> {entry.from}
+        </span>
+        {entry.session !== null && (
+          <span>
+            <span className="muted">session</span> {entry.session}
+          </span>
+        )}
       </div>
       <pre className="log-raw">{entry.raw}</pre>
       <dl className="log-facts">
@@ -42,19 +56,14 @@ const LogItem = memo(function LogItem({ entry, today }: { entry: LogEntry; today
   );
 });
 
-export function LogPanel() {
-  const log = useApp(selectLog);
-  const today = useToday();
-  const { visible, hidden, showOlder } = useNewestFirst(log);
+const parseDoorFilter = (value: string): LogDoorFilter =>
+  DOOR_IDS.find((door) => door === value) ?? 'all';
 
-  if (log.length === 0) {
-    return (
-      <p className="muted empty">
-        Nothing has reached the listen port yet. Requests appear here as they arrive, newest first,
-        so that you can check what your PBX or CRM sends.
-      </p>
-    );
-  }
+/** The newest entries of one filter; remounted per filter, so each starts at one page. */
+function LogList({ entries, empty }: { entries: readonly LogEntry[]; empty: string }) {
+  const today = useToday();
+  const { visible, hidden, showOlder } = useNewestFirst(entries);
+  if (entries.length === 0) return <p className="muted empty">{empty}</p>;
   return (
     // Focusable because it scrolls on its own: keyboard users must be able to scroll it.
     <>
@@ -64,6 +73,52 @@ export function LogPanel() {
         ))}
       </ol>
       <ShowOlderButton hidden={hidden} what="requests" onClick={showOlder} />
+    </>
+  );
+}
+
+export function LogPanel() {
+  const [door, setDoor] = useState<LogDoorFilter>('all');
+  const everything = useApp(selectLog);
+  const entries = useApp(selectLogFor(door));
+  const filterId = useId();
+
+  if (everything.length === 0) {
+    return (
+      <p className="muted empty">
+        Nothing has reached the listen port yet. Requests appear here as they arrive, newest first,
+        so that you can check what your PBX or CRM sends.
+      </p>
+    );
+  }
+  return (
+    <>
+      <div className="log-toolbar">
+        <label htmlFor={filterId}>Door</label>
+        <select
+          id={filterId}
+          value={door}
+          onChange={(event) => {
+            setDoor(parseDoorFilter(event.target.value));
+          }}
+        >
+          <option value="all">All doors</option>
+          {DOOR_IDS.map((id) => (
+            <option key={id} value={id}>
+              {DOOR_LABELS[id]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <LogList
+        key={door}
+        entries={entries}
+        empty={
+          door === 'all'
+            ? ''
+            : `None of the ${everything.length} newest requests reached the door “${DOOR_LABELS[door]}”.`
+        }
+      />
     </>
   );
 }

@@ -1,6 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { fieldIds } from './Field.tsx';
-import type { ShownError } from './form-values.ts';
+import { fieldIds, type ShownError } from './section.ts';
 
 /**
  * Lists every problem at the top of the form and takes focus when a save fails, so that

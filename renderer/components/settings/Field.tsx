@@ -1,37 +1,26 @@
 import type { ReactNode } from 'react';
+import type { BoundField } from './section.ts';
 
-export interface FieldIds {
-  readonly input: string;
-  readonly help: string;
-  readonly error: string;
-}
-
-export const fieldIds = (name: string): FieldIds => ({
-  input: `setting-${name}`,
-  help: `setting-${name}-help`,
-  error: `setting-${name}-error`,
-});
-
-/** Props that tie a control to its label, help and error for screen readers. */
-export function controlProps(ids: FieldIds, errors: readonly string[]) {
+/** Props that tie a control to its label, help, error and value for screen readers. */
+export function controlProps({ ids, errors, value, onChange }: BoundField) {
   const invalid = errors.length > 0;
   return {
     id: ids.input,
     'aria-invalid': invalid || undefined,
     'aria-describedby': invalid ? `${ids.error} ${ids.help}` : ids.help,
+    value,
+    onChange,
   };
 }
 
 interface FieldProps {
-  readonly ids: FieldIds;
-  readonly label: string;
+  readonly field: BoundField;
   readonly help: ReactNode;
-  readonly errors: readonly string[];
   readonly children: ReactNode;
 }
 
 /** Label, control, the core's complaint (if any) and help text, in reading order. */
-export function Field({ ids, label, help, errors, children }: FieldProps) {
+export function Field({ field: { ids, label, errors }, help, children }: FieldProps) {
   return (
     <div className={`field${errors.length > 0 ? ' field-invalid' : ''}`}>
       <label htmlFor={ids.input}>{label}</label>
@@ -47,5 +36,27 @@ export function Field({ ids, label, help, errors, children }: FieldProps) {
         {help}
       </p>
     </div>
+  );
+}
+
+/** A whole number in a range, as the core's schema wants it (the core still checks). */
+export function WholeNumberInput({
+  field,
+  min,
+  max,
+}: {
+  field: BoundField;
+  min: number;
+  max: number;
+}) {
+  return (
+    <input
+      {...controlProps(field)}
+      type="number"
+      inputMode="numeric"
+      min={min}
+      max={max}
+      step={1}
+    />
   );
 }

@@ -1,38 +1,42 @@
 import { useState, type SubmitEvent } from 'react';
-import { EXTENSION_TYPE_LABELS, ExtensionTypeSchema } from '../../../shared/model/settings.ts';
+import type { DoorsView } from '../../../shared/bridge/contract.ts';
+import { DOOR_IDS } from '../../../shared/doors/registry.ts';
+import { MAX_LINES } from '../../../shared/model/line-table.ts';
 import type { Settings } from '../../../shared/model/settings.ts';
-import type { ListenPortStatus } from '../../../shared/bridge/contract.ts';
 import type { SaveState } from '../../store/settings-slice.ts';
-import { describeListenPort } from '../format.ts';
+import { DoorFieldset } from './doors/DoorFieldset.tsx';
 import { ErrorSummary } from './ErrorSummary.tsx';
-import { Field, controlProps, fieldIds } from './Field.tsx';
+import { ExtensionFieldset } from './extension/ExtensionFieldset.tsx';
+import { Field, WholeNumberInput } from './Field.tsx';
 import {
-  FIELD_LABELS,
+  GENERAL_FIELDS,
   describeFieldError,
   toFormValues,
   toRequest,
-  type FieldName,
   type FormValues,
-  type ShownError,
 } from './form-values.ts';
+import { bindSection, type ShownError } from './section.ts';
 import { useSaveSettings } from './use-save-settings.ts';
 
 interface SettingsFormProps {
   /** The settings the core holds; the form starts from them and is remounted when they change. */
   readonly settings: Settings;
-  readonly listenPort: ListenPortStatus;
+  /** Each door as it is now, for the sections to show beside their settings. */
+  readonly doors: DoorsView | null;
   readonly save: SaveState;
 }
 
-const IDS = {
-  extensionType: fieldIds('extensionType'),
-  lines: fieldIds('lines'),
-  listenPort: fieldIds('listenPort'),
-  listenAllowFrom: fieldIds('listenAllowFrom'),
-  listenHostNames: fieldIds('listenHostNames'),
-} as const;
+/** Lets one part of the form state be updated by the section that owns it. */
+const part =
+  <K extends keyof FormValues>(
+    setValues: (change: (values: FormValues) => FormValues) => void,
+    key: K,
+  ) =>
+  (change: (values: FormValues[K]) => FormValues[K]) => {
+    setValues((current) => ({ ...current, [key]: change(current[key]) }));
+  };
 
-export function SettingsForm({ settings, listenPort, save }: SettingsFormProps) {
+export function SettingsForm({ settings, doors, save }: SettingsFormProps) {
   const [values, setValues] = useState<FormValues>(() => toFormValues(settings));
   // Errors name list entries by index, so they are read against what was sent.
   const [submitted, setSubmitted] = useState<FormValues>(values);
@@ -42,11 +46,13 @@ export function SettingsForm({ settings, listenPort, save }: SettingsFormProps) 
     save.status === 'failed'
       ? save.fields.map((error) => describeFieldError(error, submitted))
       : [];
-  const errorsFor = (field: FieldName) =>
-    shown.filter((error) => error.field === field).map((error) => error.text);
-  const edit = (field: FieldName) => (event: { target: { value: string } }) => {
-    setValues((current) => ({ ...current, [field]: event.target.value }));
-  };
+  const lines = bindSection(
+    '',
+    GENERAL_FIELDS,
+    values.general,
+    shown,
+    part(setValues, 'general'),
+  )('lines');
 
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
@@ -62,100 +68,26 @@ export function SettingsForm({ settings, listenPort, save }: SettingsFormProps) 
         <ErrorSummary failure={save} message={save.message} errors={shown} />
       )}
 
-      <Field
-        ids={IDS.extensionType}
-        label={FIELD_LABELS.extensionType}
-        help="How Callbridge reaches your phone system."
-        errors={errorsFor('extensionType')}
-      >
-        <select
-          {...controlProps(IDS.extensionType, errorsFor('extensionType'))}
-          value={values.extensionType}
-          onChange={edit('extensionType')}
-        >
-          {ExtensionTypeSchema.options.map((type) => (
-            <option key={type} value={type}>
-              {EXTENSION_TYPE_LABELS[type]}
-            </option>
-          ))}
-        </select>
+      <ExtensionFieldset
+        values={values.extension}
+        shown={shown}
+        update={part(setValues, 'extension')}
+      />
+
+      <Field field={lines} help={`How many lines the Comms Manager shows, from 1 to ${MAX_LINES}.`}>
+        <WholeNumberInput field={lines} min={1} max={MAX_LINES} />
       </Field>
 
-      <div className="field-pair">
-        <Field
-          ids={IDS.lines}
-          label={FIELD_LABELS.lines}
-          help="How many lines the Comms Manager shows, from 1 to 64."
-          errors={errorsFor('lines')}
-        >
-          <input
-            {...controlProps(IDS.lines, errorsFor('lines'))}
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={64}
-            step={1}
-            value={values.lines}
-            onChange={edit('lines')}
-          />
-        </Field>
-
-        <Field
-          ids={IDS.listenPort}
-          label={FIELD_LABELS.listenPort}
-          help={
-            <>
-              Where your PBX or CRM sends call events, from 1024 to 65535. Now:{' '}
-              {describeListenPort(listenPort)}.
-            </>
-          }
-          errors={errorsFor('listenPort')}
-        >
-          <input
-            {...controlProps(IDS.listenPort, errorsFor('listenPort'))}
-            type="number"
-            inputMode="numeric"
-            min={1024}
-            max={65535}
-            step={1}
-            value={values.listenPort}
-            onChange={edit('listenPort')}
-          />
-        </Field>
-      </div>
-
-      <Field
-        ids={IDS.listenAllowFrom}
-        label={FIELD_LABELS.listenAllowFrom}
-        help="IP addresses of PBXs on other computers that may post call events to the listen port, one per line or separated by commas. Leave empty to accept events from this computer only."
-        errors={errorsFor('listenAllowFrom')}
-      >
-        <textarea
-          {...controlProps(IDS.listenAllowFrom, errorsFor('listenAllowFrom'))}
-          rows={3}
-          spellCheck={false}
-          placeholder="192.168.1.20"
-          value={values.listenAllowFrom}
-          onChange={edit('listenAllowFrom')}
+      {DOOR_IDS.map((door) => (
+        <DoorFieldset
+          key={door}
+          door={door}
+          values={values.doors}
+          statuses={doors}
+          shown={shown}
+          update={part(setValues, 'doors')}
         />
-      </Field>
-
-      <Field
-        ids={IDS.listenHostNames}
-        label={FIELD_LABELS.listenHostNames}
-        help="Names a PBX on another computer uses for this one in its URLs, separated by commas. Requests addressed to any other name are refused."
-        errors={errorsFor('listenHostNames')}
-      >
-        <input
-          {...controlProps(IDS.listenHostNames, errorsFor('listenHostNames'))}
-          type="text"
-          spellCheck={false}
-          autoComplete="off"
-          placeholder="reception-pc.example.local"
-          value={values.listenHostNames}
-          onChange={edit('listenHostNames')}
-        />
-      </Field>
+      ))}
 
       <div className="form-actions">
         <button type="submit" className="button button-primary">

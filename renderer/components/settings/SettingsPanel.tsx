@@ -1,10 +1,12 @@
 import { useApp } from '../../store/app-store.ts';
+import { selectDoors } from '../../store/doors-slice.ts';
 import { selectSave } from '../../store/settings-slice.ts';
 import { SettingsForm } from './SettingsForm.tsx';
 
 export function SettingsPanel() {
   const view = useApp((state) => state.settingsView);
   const save = useApp(selectSave);
+  const doors = useApp(selectDoors);
 
   return (
     <section className="settings" aria-labelledby="settings-heading">
@@ -14,7 +16,7 @@ export function SettingsPanel() {
           // A new form when the core's settings change (ours saved, or another window's).
           key={JSON.stringify(view.settings)}
           settings={view.settings}
-          listenPort={view.listenPort}
+          doors={doors}
           save={save}
         />
       ) : (

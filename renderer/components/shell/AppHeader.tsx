@@ -1,12 +1,9 @@
-import { EXTENSION_TYPE_LABELS } from '../../../shared/model/settings.ts';
-import { useApp } from '../../store/app-store.ts';
-import { selectExtensionType } from '../../store/settings-slice.ts';
+import { DOOR_IDS } from '../../../shared/doors/registry.ts';
 import { PhoneIcon } from '../icons.tsx';
 import { NotificationPermission } from './NotificationPermission.tsx';
-import { StatusPill } from './StatusPill.tsx';
+import { BackendPill, DoorPill } from './StatusPill.tsx';
 
 export function AppHeader() {
-  const extensionType = useApp(selectExtensionType);
   return (
     <header className="app-header">
       <div className="brand">
@@ -19,12 +16,10 @@ export function AppHeader() {
         </div>
       </div>
       <div className="header-status">
-        {extensionType && (
-          <p className="extension-type">
-            <span className="muted">Extension:</span> {EXTENSION_TYPE_LABELS[extensionType]}
-          </p>
-        )}
-        <StatusPill />
+        <BackendPill />
+        {DOOR_IDS.map((door) => (
+          <DoorPill key={door} door={door} />
+        ))}
         <NotificationPermission />
       </div>
     </header>
