@@ -19,6 +19,8 @@ export const OUTCOME_LABELS: Readonly<Record<CallOutcome, string>> = {
   answered: 'Answered',
   missed: 'Missed',
   unanswered: 'Unanswered',
+  // Still on a line when Callbridge stopped without ending it (a crash, a power cut).
+  interrupted: 'Interrupted',
 };
 
 export const LOG_DIRECTION_LABELS: Readonly<Record<LogEntry['direction'], string>> = {
