@@ -12,7 +12,7 @@ import {
   invoke,
   assertSnapshot,
   tcp,
-} from './local-server.test-support.ts';
+} from './server.test-support.ts';
 
 /** The browser target's local server under faults and at its limits. */
 describe('local server: faults and limits', () => {
