@@ -16,7 +16,8 @@ import {
   closed,
   upgradeRequest,
   tcp,
-} from './local-server.test-support.ts';
+  answerWhileHalfOpen,
+} from './server.test-support.ts';
 
 /** The browser target's local server: the page it serves and the bridge WebSocket. */
 describe('local server: the page', () => {
@@ -228,30 +229,7 @@ describe('local server: the bridge WebSocket', () => {
   });
 
   it('closes a refused upgrade even when the peer keeps its half open', TEST, async () => {
-    const socket = await tcp(running.port, true);
-    socket.removeAllListeners('error');
-    socket.on('error', () => undefined);
-    let poke: NodeJS.Timeout | undefined;
-    const gone = new Promise<string>((resolve) => {
-      const chunks: Buffer[] = [];
-      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-      // Our half stays open; writing on tells a closed server socket (reset) from a
-      // half-closed one that would go on holding a connection.
-      socket.once('end', () => {
-        poke = setInterval(() => socket.write('still here\r\n'), 50);
-      });
-      socket.once('close', () => {
-        clearInterval(poke);
-        resolve(Buffer.concat(chunks).toString('utf8'));
-      });
-    });
-    socket.write(upgradeRequest(running.port, 'wrong'));
-    try {
-      const answer = await within(gone, 'the server closing a refused upgrade', 2_000);
-      assert.match(answer, /^HTTP\/1\.1 403 /);
-    } finally {
-      clearInterval(poke);
-      socket.destroy();
-    }
+    const answer = await answerWhileHalfOpen(running.port, upgradeRequest(running.port, 'wrong'));
+    assert.match(answer, /^HTTP\/1\.1 403 /);
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
@@ -15,7 +15,8 @@ import {
   type WireMessage,
 } from '../../../shared/bridge/wire.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
-import { checkCrossSite, checkHost, isLoopback, ownOrigins } from './http-guard.ts';
+import { GuardedHttp } from './guarded-http.ts';
+import type { PortLimits } from './port-policy.ts';
 import { bridgeSources, readStaticFile, securityHeaders } from './static-files.ts';
 
 /**
@@ -24,75 +25,89 @@ import { bridgeSources, readStaticFile, securityHeaders } from './static-files.t
  * fragment (never sent in a request line, so never in a log) and presents it on connect.
  */
 
+export interface BridgeLimits {
+  /** Requests one page may have awaiting the core; beyond, each is answered at once with
+   * 'too-many-requests' rather than queued. The page sends a handful at a time. */
+  readonly maxInFlight: number;
+  /** What may wait to be sent to one page that does not read; beyond, it is cut off. */
+  readonly maxBufferedBytes: number;
+}
+
 export interface LocalServerOptions {
   readonly port: number;
   readonly rendererDir: string;
   readonly bridge: BridgeHost;
+  readonly bridgeLimits?: Partial<BridgeLimits>;
 }
 
-/** Open Comms Manager pages (WebSockets); each also holds one of MAX_CONNECTIONS. */
+/** How much the bridge's pages have held at most; for diagnosis and tests. */
+export interface BridgeLoad {
+  readonly pages: number;
+  readonly peakInFlight: number;
+  readonly peakBufferedBytes: number;
+  /** Pages cut off for not reading. */
+  readonly cut: number;
+}
+
+/** Open Comms Manager pages (WebSockets); each also holds one of the port's connections. */
 const MAX_SOCKETS = 16;
-/** TCP connections of any kind; beyond this the server accepts and drops at once. */
-const MAX_CONNECTIONS = 32;
-/** How long an HTTP connection may sit idle between requests, or stall mid-response. */
-const KEEP_ALIVE_MS = 5_000;
-const IDLE_MS = 30_000;
+const PORT_LIMITS: Partial<PortLimits> = {
+  maxConnections: 32,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 20_000,
+  // How long an HTTP connection may sit idle between requests, or stall mid-response.
+  keepAliveMs: 5_000,
+  idleMs: 30_000,
+};
+const BRIDGE_LIMITS: BridgeLimits = { maxInFlight: 32, maxBufferedBytes: 4 * 1024 * 1024 };
 
 export class LocalServer {
   readonly token = randomBytes(32).toString('base64url');
-  readonly #server: Server;
   readonly #sockets: WebSocketServer;
   readonly #options: LocalServerOptions;
+  readonly #limits: BridgeLimits;
   readonly #unsubscribe: (() => void)[] = [];
+  /** Requests each page has awaiting the core. */
+  readonly #inFlight = new WeakMap<WebSocket, number>();
+  #http: GuardedHttp | null = null;
+  #load = { peakInFlight: 0, peakBufferedBytes: 0, cut: 0 };
 
   private constructor(options: LocalServerOptions) {
     this.#options = options;
-    this.#server = createServer({
-      maxHeaderSize: 16 * 1024,
-      headersTimeout: 10_000,
-      requestTimeout: 20_000,
-      keepAliveTimeout: KEEP_ALIVE_MS,
-      // headersTimeout and requestTimeout are only checked this often (default 30 s).
-      connectionsCheckingInterval: 1_000,
-    });
-    this.#server.maxConnections = MAX_CONNECTIONS;
-    // With no 'timeout' listener on the server, Node destroys the idle socket.
-    this.#server.setTimeout(IDLE_MS);
+    this.#limits = { ...BRIDGE_LIMITS, ...options.bridgeLimits };
     this.#sockets = new WebSocketServer({ noServer: true, maxPayload: WIRE_MAX_MESSAGE_BYTES });
-    this.#server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-      this.#serveFile(request, response).catch(() => {
-        response.destroy();
-      });
-    });
-    this.#server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      this.#upgrade(request, socket, head);
-    });
-    for (const name of EVENT_NAMES) {
-      this.#unsubscribe.push(
-        options.bridge.on(name, (payload) => {
-          this.#broadcast({ type: 'event', name, payload });
-        }),
-      );
-    }
   }
 
   static async open(options: LocalServerOptions): Promise<Result<LocalServer, string>> {
     const local = new LocalServer(options);
-    return new Promise((resolve) => {
-      local.#server.once('error', (error: NodeJS.ErrnoException) => {
-        resolve(
-          err(`cannot serve the Comms Manager on 127.0.0.1:${options.port}: ${error.message}`),
-        );
-      });
-      local.#server.listen(options.port, '127.0.0.1', () => {
-        resolve(ok(local));
-      });
+    const opened = await GuardedHttp.open({
+      // Loopback only, every cross-site request refused: the page is ours alone.
+      policy: { port: options.port, allowFrom: [], hostNames: [], limits: PORT_LIMITS },
+      crossSite: 'refuse',
+      handle: (request, response) => {
+        local.#serveFile(request, response).catch(() => {
+          response.destroy();
+        });
+      },
+      upgrade: (request, socket, head) => local.#upgrade(request, socket, head),
+      refusalHeaders: (port) => securityHeaders(bridgeSources(port)),
     });
+    if (!opened.ok) {
+      return err(`cannot serve the Comms Manager on 127.0.0.1:${options.port}: ${opened.error}`);
+    }
+    local.#http = opened.value;
+    for (const name of EVENT_NAMES) {
+      local.#unsubscribe.push(
+        options.bridge.on(name, (payload) => {
+          local.#broadcast({ type: 'event', name, payload });
+        }),
+      );
+    }
+    return ok(local);
   }
 
   get port(): number {
-    const address = this.#server.address();
-    return typeof address === 'object' && address ? address.port : 0;
+    return this.#http?.port ?? 0;
   }
 
   /** What a person opens; the fragment carries the token. */
@@ -100,35 +115,21 @@ export class LocalServer {
     return `http://127.0.0.1:${this.port}/#token=${this.token}`;
   }
 
-  close(): Promise<void> {
-    for (const off of this.#unsubscribe) off();
-    for (const client of this.#sockets.clients) client.terminate();
-    return new Promise((resolve) => {
-      this.#server.close(() => {
-        resolve();
-      });
-      this.#server.closeAllConnections();
-    });
+  load(): BridgeLoad {
+    return { pages: this.#sockets.clients.size, ...this.#load };
   }
 
-  #refusal(request: IncomingMessage): string | null {
-    if (!isLoopback(request.socket.remoteAddress))
-      return 'the Comms Manager is served to this computer only';
-    return (
-      checkHost(request.headers.host, this.port, []) ??
-      checkCrossSite(request.headers, ownOrigins(this.port))
-    );
+  async close(): Promise<void> {
+    for (const off of this.#unsubscribe) off();
+    for (const client of this.#sockets.clients) client.terminate();
+    await this.#http?.close();
   }
 
   async #serveFile(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const headers = securityHeaders(bridgeSources(this.port));
-    const refusal = this.#refusal(request);
-    if (refusal || (request.method !== 'GET' && request.method !== 'HEAD')) {
-      response.writeHead(refusal ? 403 : 405, {
-        ...headers,
-        'Content-Type': 'text/plain; charset=utf-8',
-      });
-      response.end(`${refusal ?? 'only GET is served here'}\n`);
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end('only GET is served here\n');
       return;
     }
     const file = await readStaticFile(this.#options.rendererDir, request.url ?? '/');
@@ -141,24 +142,10 @@ export class LocalServer {
     response.end(request.method === 'HEAD' ? undefined : file.body);
   }
 
-  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    // Node takes its own error handler off the socket before 'upgrade': without this, a
-    // peer that resets the connection while we answer would crash the process.
-    socket.on('error', () => {
-      socket.destroy();
-    });
+  /** Peer, Host and cross-site checks have passed (GuardedHttp); the bridge's own follow. */
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): string | null {
     const refusal = this.#upgradeRefusal(request);
-    if (refusal) {
-      // As ws does for its own refusals: close once the answer is out, even if the peer
-      // would keep its half of the connection open.
-      socket.once('finish', () => {
-        socket.destroy();
-      });
-      socket.end(
-        `HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refusal}\n`,
-      );
-      return;
-    }
+    if (refusal) return refusal;
     this.#sockets.handleUpgrade(request, socket, head, (client) => {
       // A frame over WIRE_MAX_MESSAGE_BYTES or with invalid UTF-8: ws has already sent the
       // close frame saying why (1009, 1007); don't wait for a broken peer to answer it.
@@ -169,11 +156,10 @@ export class LocalServer {
         void this.#answer(client, data);
       });
     });
+    return null;
   }
 
   #upgradeRefusal(request: IncomingMessage): string | null {
-    const refusal = this.#refusal(request);
-    if (refusal) return refusal;
     if (request.headers.origin === undefined)
       return 'the bridge is for the Comms Manager page only';
     // The request target is raw (absolute-form included), so it may not parse at all.
@@ -201,7 +187,21 @@ export class LocalServer {
     }
     const { id, request } = parsed.data;
     const name = parsed.data.name as InvokeName;
-    send(client, { type: 'reply', id, result: await this.#invoke(name, request) });
+    const inFlight = this.#inFlight.get(client) ?? 0;
+    if (inFlight >= this.#limits.maxInFlight) {
+      const message = `more than ${this.#limits.maxInFlight} requests are awaiting an answer`;
+      this.#send(client, {
+        type: 'reply',
+        id,
+        result: err({ code: 'too-many-requests', message }),
+      });
+      return;
+    }
+    this.#inFlight.set(client, inFlight + 1);
+    this.#load.peakInFlight = Math.max(this.#load.peakInFlight, inFlight + 1);
+    const result = await this.#invoke(name, request);
+    this.#inFlight.set(client, (this.#inFlight.get(client) ?? 1) - 1);
+    this.#send(client, { type: 'reply', id, result });
   }
 
   /** The core's bridge checks the request against its channel's schema; here, never a throw. */
@@ -216,12 +216,20 @@ export class LocalServer {
   }
 
   #broadcast(message: WireMessage): void {
-    for (const client of this.#sockets.clients) send(client, message);
+    for (const client of this.#sockets.clients) this.#send(client, message);
   }
-}
 
-function send(client: WebSocket, message: WireMessage): void {
-  if (client.readyState === client.OPEN) client.send(JSON.stringify(message));
+  /** A page that does not read would otherwise queue everything sent to it, without end. */
+  #send(client: WebSocket, message: WireMessage): void {
+    if (client.readyState !== client.OPEN) return;
+    client.send(JSON.stringify(message));
+    const queued = client.bufferedAmount;
+    this.#load.peakBufferedBytes = Math.max(this.#load.peakBufferedBytes, queued);
+    if (queued <= this.#limits.maxBufferedBytes) return;
+    this.#load.cut++;
+    console.warn(`Cut off a Comms Manager page that is not reading: ${queued} bytes waiting.`);
+    client.terminate();
+  }
 }
 
 function rawToString(data: RawData): string {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,10 +14,13 @@ import type { Core } from '../core-api.ts';
 import { createCore } from '../core.ts';
 import { PLAIN_CODEC } from '../store/secret-store.ts';
 import { LocalServer } from './local-server.ts';
+import type { PortPolicy } from './port-policy.ts';
 
 /**
- * Shared by the local server's tests: the browser target's local server on real loopback sockets, in front of a real core in a
- * temporary profile. Every wait is bounded: a hang fails the test instead of the run.
+ * Shared by the socket tests of electron/core/server/: raw loopback clients (well-behaved,
+ * stubborn, slow, in bursts), a guarded server in a child process, and the browser
+ * target's local server in front of a real core in a temporary profile. Every wait is
+ * bounded: a hang fails the test instead of the run.
  */
 
 export const WAIT_MS = 5_000;
@@ -194,6 +198,30 @@ export function invoke(
   return within(reply, `the answer to ${name}`);
 }
 
+/** The next `count` replies on `client`, by id, whatever their order. */
+export function replies(
+  client: WebSocket,
+  count: number,
+  ms = WAIT_MS,
+): Promise<Map<number, BridgeResult<unknown>>> {
+  const seen = new Map<number, BridgeResult<unknown>>();
+  const all = new Promise<Map<number, BridgeResult<unknown>>>((resolve, reject) => {
+    const onMessage = (data: Buffer) => {
+      const message = JSON.parse(data.toString('utf8')) as WireMessage;
+      if (message.type !== 'reply') return;
+      seen.set(message.id, message.result);
+      if (seen.size < count) return;
+      client.off('message', onMessage);
+      resolve(seen);
+    };
+    client.on('message', onMessage);
+    client.once('close', () => {
+      reject(new Error(`the bridge closed after ${seen.size} of ${count} replies`));
+    });
+  });
+  return within(all, `${count} replies`, ms);
+}
+
 export async function assertSnapshot(client: WebSocket): Promise<void> {
   const result = await invoke(client, 'snapshot', null);
   assert.ok(result.ok, JSON.stringify(result));
@@ -246,4 +274,191 @@ export async function eventually(check: () => Promise<boolean>, ms = WAIT_MS): P
     await delay(10);
   }
   return false;
+}
+
+// Raw sockets, for requests node:http would not send as written and clients that misbehave.
+
+export interface Exchange {
+  readonly response: string;
+  /** 0: no status line came back. */
+  readonly status: number;
+  readonly closedByServer: boolean;
+  readonly elapsedMs: number;
+}
+
+export const statusOf = (response: string): number =>
+  Number(/^HTTP\/1\.[01] (\d{3}) /.exec(response)?.[1] ?? 0);
+
+/** What comes back on `socket` until the server closes it, or `timeoutMs` passes. */
+function answerOn(socket: Socket, timeoutMs: number): Promise<Exchange> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const done = (closedByServer: boolean) => {
+      clearTimeout(timer);
+      const response = Buffer.concat(chunks).toString('latin1');
+      const elapsedMs = performance.now() - started;
+      resolve({ response, status: statusOf(response), closedByServer, elapsedMs });
+    };
+    const timer = setTimeout(() => {
+      socket.destroy();
+      done(false);
+    }, timeoutMs);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // A reset still ends in 'close'; what arrived before it counts.
+    socket.on('error', () => undefined);
+    if (socket.destroyed) done(true);
+    else
+      socket.once('close', () => {
+        done(true);
+      });
+  });
+}
+
+/** Sends `text` and collects the answer until the server closes, or `timeoutMs` passes. */
+export function exchange(port: number, text: string, timeoutMs = WAIT_MS): Promise<Exchange> {
+  const socket = netConnect({ host: '127.0.0.1', port });
+  const answer = answerOn(socket, timeoutMs);
+  socket.write(text);
+  return answer;
+}
+
+export function goodRequest(port: number, path = '/telephony?l=1&n=1&a=i'): string {
+  return `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`;
+}
+
+/** Writes `text`, then neither reads nor closes its half: what a stuck or hostile client does. */
+export async function stubborn(port: number, text: string): Promise<Socket> {
+  const socket = await tcp(port, true);
+  socket.on('error', () => undefined);
+  socket.pause();
+  socket.write(text);
+  return socket;
+}
+
+/**
+ * Sends `text` on a connection whose client keeps its own half open, and resolves what came
+ * back once the server has closed its side for good. Writing on after the server's FIN
+ * tells a closed server socket (reset) from a half-closed one that would go on holding a
+ * connection.
+ */
+export async function answerWhileHalfOpen(port: number, text: string, ms = 2_000): Promise<string> {
+  const socket = await tcp(port, true);
+  socket.removeAllListeners('error');
+  socket.on('error', () => undefined);
+  let poke: NodeJS.Timeout | undefined;
+  const gone = new Promise<string>((resolve) => {
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.once('end', () => {
+      poke = setInterval(() => socket.write('still here\r\n'), 50);
+    });
+    socket.once('close', () => {
+      clearInterval(poke);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+  });
+  socket.write(text);
+  try {
+    return await within(gone, 'the server closing its side', ms);
+  } finally {
+    clearInterval(poke);
+    socket.destroy();
+  }
+}
+
+/** Opens `count` connections first, then sends a request on each at once. */
+export async function burst(port: number, count: number, timeoutMs = 10_000): Promise<Exchange[]> {
+  const sockets = await Promise.all(Array.from({ length: count }, () => tcp(port)));
+  const answers = sockets.map((socket) => answerOn(socket, timeoutMs));
+  for (const socket of sockets) if (!socket.destroyed) socket.write(goodRequest(port));
+  return Promise.all(answers);
+}
+
+export interface SlowlorisOptions {
+  readonly connections: number;
+  /** One byte of an endless header per this interval. */
+  readonly dribbleMs: number;
+  readonly durationMs: number;
+  /** A well-behaved client sends one request per this interval meanwhile. */
+  readonly goodEveryMs: number;
+}
+
+/**
+ * `connections` clients that dribble a request that never ends and reconnect whenever the
+ * server cuts them, while a good client sends a request every `goodEveryMs`.
+ */
+export async function underSlowloris(
+  port: number,
+  options: SlowlorisOptions,
+): Promise<{ readonly good: Exchange[]; readonly cuts: number }> {
+  const stopAt = Date.now() + options.durationMs;
+  const endless = `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Pad: ${'a'.repeat(4_000)}`;
+  const open = new Set<Socket>();
+  let cuts = 0;
+  const attack = () => {
+    if (Date.now() >= stopAt) return;
+    const socket = netConnect({ host: '127.0.0.1', port });
+    open.add(socket);
+    let sent = 0;
+    const dribble = setInterval(() => {
+      if (sent < endless.length) socket.write(endless.charAt(sent++));
+    }, options.dribbleMs);
+    socket.on('error', () => undefined);
+    socket.once('close', () => {
+      clearInterval(dribble);
+      open.delete(socket);
+      cuts++;
+      setTimeout(attack, 5);
+    });
+  };
+  for (let index = 0; index < options.connections; index++) attack();
+  // The attackers hold the slots before the good client starts.
+  await delay(options.dribbleMs);
+  const answers: Promise<Exchange>[] = [];
+  while (Date.now() < stopAt - options.goodEveryMs) {
+    answers.push(exchange(port, goodRequest(port), 3_000));
+    await delay(options.goodEveryMs);
+  }
+  const good = await Promise.all(answers);
+  for (const socket of open) socket.destroy();
+  return { good, cuts };
+}
+
+export interface Child {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** guarded-http.fixture.ts in a process of its own, answering 200 behind `policy`. */
+export async function serveInChild(policy: PortPolicy): Promise<Child> {
+  const fixture = join(import.meta.dirname, 'guarded-http.fixture.ts');
+  const child = spawn(process.execPath, [fixture, JSON.stringify(policy)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
+  const port = await within(
+    new Promise<number>((resolve, reject) => {
+      child.stdout.once('data', (chunk: Buffer) => {
+        resolve((JSON.parse(chunk.toString('utf8')) as { port: number }).port);
+      });
+      child.once('exit', (code) => {
+        reject(new Error(`the fixture exited with ${String(code)}`));
+      });
+    }),
+    'the fixture listening',
+  );
+  return {
+    port,
+    async stop() {
+      child.stdin.end();
+      await within(exited, 'the fixture exiting').catch(() => {
+        child.kill('SIGKILL');
+      });
+    },
+  };
 }
