@@ -142,7 +142,7 @@ describe('listen port refuses bad input and keeps serving', () => {
       /=> requests from web pages at https:\/\/evil\.example are refused/,
       /=> requests that web pages fire \(cross-site\) are refused/,
       /=> requests that web pages fire \(same-site\) are refused/,
-      /\(unreadable request\) => the request was not completed in time/,
+      /\(incomplete request\) => the request was not completed in time/,
       /GET \/admin => path \/admin is unknown/,
       /POST \/telephony\?l=2&n=1&a=i => method POST is not allowed/,
     ];

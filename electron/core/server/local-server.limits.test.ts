@@ -123,7 +123,8 @@ describe('local server: faults and limits', () => {
       try {
         // A full integration log (500 entries of 2 kB, as a noisy PBX leaves it) makes each
         // snapshot about 1 MB: 10,000 of them unread was the core running out of memory.
-        const listen = running.core.listenPort() ?? 0;
+        const status = running.core.doors()['listen-port'];
+        const listen = status.state === 'ready' ? (status.endpoint?.port ?? 0) : 0;
         const noisy = `GET /telephony?l=1&n=1&a=i&i=${'x'.repeat(4_500)} HTTP/1.1\r\nHost: 127.0.0.1:${listen}\r\nConnection: close\r\n\r\n`;
         for (let batch = 0; batch < 25; batch++) {
           await Promise.all(Array.from({ length: 20 }, () => exchange(listen, noisy)));

@@ -55,7 +55,7 @@ class ListenPortDoor implements Door<'listen-port'> {
         rollback: () => opened.value.close(),
       });
     }
-    if (ListenPort.bindAddress(policy) === current.address) {
+    if (current.canTake(policy)) {
       return ok({
         ...NO_CHANGE,
         commit: () => {

@@ -1,5 +1,6 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { get as httpGet } from 'node:http';
 import type { LogEntry } from '../../../../shared/model/integration-log.ts';
 import { LISTEN_PORT_DEFAULTS } from '../../../../shared/doors/listen-port.ts';
 import { ok } from '../../../../shared/result.ts';
@@ -39,10 +40,23 @@ async function startDoor(backend: 'pbx-events' | 'own-signalling') {
   const status = door.status();
   assert.ok(status.state === 'ready' && status.endpoint);
   const { port } = status.endpoint;
-  const get = async (query: string) => {
-    const response = await fetch(`http://127.0.0.1:${port}/telephony?${query}`);
-    return { status: response.status, body: (await response.text()).trim() };
-  };
+  // node:http rather than fetch: fetch adds Sec-Fetch-Mode of its own.
+  const get = (query: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpGet(
+        { host: '127.0.0.1', port, path: `/telephony?${query}`, headers, timeout: 5_000 },
+        (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => {
+            resolve({ status: response.statusCode ?? 0, body: body.trim() });
+          });
+        },
+      );
+      request.on('timeout', () => request.destroy(new Error('no answer in 5 s')));
+      request.on('error', reject);
+    });
   return { board, door, entries, port, get, statusChanges: () => statusChanges };
 }
 
@@ -76,6 +90,22 @@ describe('listen port door', () => {
     assert.match(reply.body, /gets call state from its own signalling/);
     assert.equal(board.table.lines[0]?.call, null);
     assert.match(entries[0]?.error ?? '', /own signalling/);
+  });
+
+  it('admits one clicked top-level navigation from a web page, never a frame or a second one at once', async () => {
+    const { get, board } = await startDoor('pbx-events');
+    const clicked = {
+      'sec-fetch-site': 'cross-site',
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-user': '?1',
+    };
+    const framed = await get('l=1&n=100&a=i', { ...clicked, 'sec-fetch-dest': 'iframe' });
+    assert.equal(framed.status, 403);
+    const first = await get('l=1&n=100&a=i', { ...clicked, 'sec-fetch-dest': 'document' });
+    assert.equal(first.status, 200);
+    const second = await get('l=2&n=200&a=i', { ...clicked, 'sec-fetch-dest': 'document' });
+    assert.equal(second.status, 429);
+    assert.equal(board.table.lines[1]?.call, null);
   });
 
   it('answers a line that does not exist with 400', async () => {
