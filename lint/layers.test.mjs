@@ -1,6 +1,6 @@
 // @ts-check
 import { describe, it } from 'node:test';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { RuleTester } from 'eslint';
 import tseslint from 'typescript-eslint';
 import callbridge from './layers.mjs';
@@ -27,6 +27,9 @@ const rule = callbridge.rules.layers;
 const crossing = (/** @type {string} */ from, /** @type {string} */ target) => [
   { message: new RegExp(`^${from} may not import ${target} \\(DESIGN\\.md, Layout`) },
 ];
+/** A sibling checkout of this repository, named so it can never be the repository itself. */
+const SIBLING = `../../${basename(process.cwd())}-sibling`;
+
 const outside = (/** @type {string} */ file, /** @type {string} */ specifier) => [
   { message: `${file} may not import ${specifier}: it lies outside the repository.` },
 ];
@@ -109,8 +112,8 @@ tester.run('callbridge/layers', rule, {
     // worktree, for one).
     ...['e2e/x.test.ts', 'bench/x.ts', 'scripts/x.mjs', 'lint/x.mjs', 'bin/x.mjs'].map((file) => ({
       filename: at(file),
-      code: "import { core } from '../../main/electron/core/core';",
-      errors: outside(file, '../../main/electron/core/core'),
+      code: `import { core } from '${SIBLING}/electron/core/core';`,
+      errors: outside(file, `${SIBLING}/electron/core/core`),
     })),
     {
       filename: at('shared/model.ts'),

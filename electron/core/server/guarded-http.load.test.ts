@@ -39,19 +39,24 @@ describe('guarded http under load', () => {
     },
   );
 
-  it('answers each of 300 concurrent requests with 200 or a 503 that says why', async () => {
+  it('answers each of 300 concurrent requests with a status that says why, never a bare close', async () => {
     const child = await serveInChild({ port: 0, allowFrom: [], hostNames: [] });
     try {
       const answers = await burst(child.port, 300);
       const counts = new Map<number, number>();
       for (const answer of answers) counts.set(answer.status, (counts.get(answer.status) ?? 0) + 1);
       const summary = JSON.stringify(Object.fromEntries(counts));
+      // 200 served, 503 port full; a client the loaded machine kept from finishing its
+      // headers within the busy deadline gets 408. Each refusal says why in its body.
       assert.ok(
-        answers.every((answer) => answer.status === 200 || answer.status === 503),
+        answers.every((answer) => [200, 503, 408].includes(answer.status)),
         `no bare closes: ${summary}`,
       );
       for (const answer of answers.filter((each) => each.status === 503)) {
         assert.match(answer.response, /\r\nretry-after: 1\r\n[^]*\r\n\r\nthe port is busy/i);
+      }
+      for (const answer of answers.filter((each) => each.status === 408)) {
+        assert.match(answer.response, /\r\n\r\n.*not completed in time/i);
       }
       assert.ok((counts.get(200) ?? 0) >= 32, `every slot served: ${summary}`);
     } finally {
