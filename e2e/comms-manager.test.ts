@@ -122,6 +122,18 @@ describe('Comms Manager shows calls pushed to the listen port', () => {
       await page.screenshot({ path: join(REPO_ROOT, folder, 'comms-manager.png') });
     });
 
+    await t.test('shows markup in a caller ID as text, never as markup', async () => {
+      const hostile = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>';
+      const query = `l=4&n=0201&a=i&i=${encodeURIComponent(hostile)}`;
+      assert.equal((await telephony(core, query)).status, 200);
+      await waitForState(4, 'ringing');
+      assert.match(await line(4).innerText(), /<img src=x onerror="window\.pwned=1">/);
+      assert.equal(await line(4).locator('img, script').count(), 0);
+      assert.equal(await page.evaluate(() => 'pwned' in window), false);
+      assert.equal((await telephony(core, 'l=4&a=t')).status, 200);
+      await waitForState(4, 'idle');
+    });
+
     await t.test('keeps the history after the core restarts', async () => {
       await core.stop();
       core = await startCore(profile.dir);
