@@ -1,3 +1,4 @@
+import { DOOR_IDS, DOOR_LABELS } from '../../shared/doors/registry.ts';
 import type { Command } from '../../shared/model/command.ts';
 import type { CoreSnapshot, EventPayload } from '../../shared/bridge/contract.ts';
 import { err, ok } from '../../shared/result.ts';
@@ -71,8 +72,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     log,
     ...(options.portOverrides ? { portOverrides: options.portOverrides } : {}),
   });
-  for (const status of Object.values(doors.view())) {
-    if (status.state === 'failed') warnings.push(status.summary);
+  const started = doors.view();
+  for (const id of DOOR_IDS) {
+    const status = started[id];
+    if (status.state === 'failed') warnings.push(`${DOOR_LABELS[id]}: ${status.error}`);
   }
   const settings = new SettingsService(settingsStore, switchboard, doors, secrets);
 

@@ -13,6 +13,7 @@ export const LogEntrySchema = z.object({
   direction: z.enum(['in', 'out']),
   /** The connection or session it belongs to, where the door has one ("tcp 7"); else null. */
   session: z.string().nullable(),
+  /** In: the peer it came from ("127.0.0.1:51234"). Out: where it went (a URL, a program). */
   from: z.string(),
   raw: z.string(),
   /** How the request was read, in words; empty when it could not be read. */

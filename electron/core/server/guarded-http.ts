@@ -145,9 +145,10 @@ export class GuardedHttp {
       return ok(guarded);
     }
     clearInterval(guarded.#sweep);
+    // Read after a field label: "Listen port 5555 is already in use by another program".
     return err(
       bound.error.code === 'EADDRINUSE'
-        ? `port ${port} is already in use by another program`
+        ? `${port} is already in use by another program`
         : `cannot listen on ${address}:${port}: ${bound.error.message}`,
     );
   }

@@ -23,10 +23,10 @@ class ListenPortDoor implements Door<'listen-port'> {
 
   status(): DoorStatus {
     if (this.#error !== null) {
-      return { state: 'failed', summary: `Listen port error: ${this.#error}`, error: this.#error };
+      return { state: 'failed', summary: 'Not listening', error: this.#error };
     }
     const port = this.#port;
-    if (port === null) return { state: 'off', summary: 'Listen port closed' };
+    if (port === null) return { state: 'off', summary: 'Closed' };
     const host = port.address.includes(':') ? `[${port.address}]` : port.address;
     return {
       state: 'ready',
