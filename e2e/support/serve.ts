@@ -8,6 +8,8 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(REPO_ROOT, 'bin', 'callbridge.mjs');
 
 export interface RunningCore {
+  /** The core's process id, for reading its memory in /proc. */
+  readonly pid: number;
   readonly profileDir: string;
   readonly listenPort: number;
   readonly uiPort: number;
@@ -76,6 +78,7 @@ export async function startCore(
   });
   const parsed = new URL(url);
   return {
+    pid: child.pid ?? 0,
     profileDir,
     listenPort,
     url,
