@@ -1,11 +1,11 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { BridgeProbe } from './support/bridge-probe.ts';
 import { launchChromium } from './support/browser.ts';
+import { occupiedPort } from './support/net.ts';
 import { newProfileDir, startCore, telephony, type RunningCore } from './support/serve.ts';
 
 /** Settings through the real UI: errors next to the field, nothing half-saved. */
@@ -66,14 +66,11 @@ describe('Settings in the Comms Manager', () => {
   });
 
   it('refuses a listen port another program holds, and keeps the old one serving', async () => {
-    const taken: Server = createServer();
-    await new Promise<void>((listening) => taken.listen(0, '127.0.0.1', listening));
-    const address = taken.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    await field('Listen port').fill(String(port));
+    const taken = await occupiedPort();
+    await field('Listen port').fill(String(taken.port));
     await save();
     assert.match(await errorFor('Listen port'), /already in use/);
-    taken.close();
+    await taken.release();
     assert.equal((await telephony(core, 'l=1&n=1&a=i')).status, 200);
     assert.equal((await telephony(core, 'l=1&a=t')).status, 200);
   });

@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { BridgeProbe } from './support/bridge-probe.ts';
+import { freePort } from './support/net.ts';
 import { CLI, newProfileDir, REPO_ROOT, startCore, type RunningCore } from './support/serve.ts';
 
 interface Run {
@@ -22,14 +22,6 @@ function run(file: string, args: readonly string[]): Promise<Run> {
 }
 
 const callbridge = (...args: string[]) => run(process.execPath, [CLI, ...args]);
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  const address = server.address();
-  await new Promise((closed) => server.close(closed));
-  return typeof address === 'object' && address ? address.port : 1;
-}
 
 /** `callbridge telephony` does TelephonyIntegration.exe's job against the running core. */
 describe('callbridge telephony', () => {
@@ -96,7 +88,7 @@ describe('callbridge telephony', () => {
   });
 
   it('fails with one line and a non-zero code when nothing listens', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const result = await callbridge('telephony', `localhost:${port}`, 'l=1', 'n=1', 'a=i');
     assert.notEqual(result.code, 0);
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);

@@ -1,39 +1,15 @@
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ListenPortSettings } from '../../shared/doors/listen-port.ts';
 import { defaultSettings, type Settings } from '../../shared/model/settings.ts';
 import type { Core } from './core-api.ts';
 import { createCore } from './core.ts';
 import { PLAIN_CODEC } from './store/secret-store.ts';
+import { freePort, occupiedPort, telephony, tempDir } from './test-support.ts';
 
-const profiles: string[] = [];
-function profile(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'callbridge-core-'));
-  profiles.push(dir);
-  return dir;
-}
-after(() => {
-  for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
-});
-
-async function occupiedPort(): Promise<{ port: number; server: Server }> {
-  const server = createServer();
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  const address = server.address();
-  return { port: typeof address === 'object' && address ? address.port : 0, server };
-}
+const profile = () => tempDir('callbridge-core-');
 
 /** The port the listen port bound, or null when it is not listening. */
 function listenPortOf(core: Core): number | null {
@@ -58,10 +34,8 @@ function withListenPort(listen: Partial<ListenPortSettings>, rest: Partial<Setti
 
 const FREE = { portOverrides: { 'listen-port': 0 }, secretCodec: PLAIN_CODEC } as const;
 
-const ring = (port: number, line = 1) =>
-  fetch(`http://127.0.0.1:${port}/telephony?l=${line}&n=100&a=i`).then(
-    (response) => response.status,
-  );
+const ring = async (port: number, line = 1) =>
+  (await telephony(port, `l=${line}&n=100&a=i`)).status;
 
 describe('core settings', () => {
   it('refuses invalid settings field by field and changes nothing', async () => {
@@ -96,7 +70,7 @@ describe('core settings', () => {
     const before = listenPortOf(core) ?? 0;
     const taken = await occupiedPort();
     const result = await core.bridge.invoke('saveSettings', withListenPort({ port: taken.port }));
-    taken.server.close();
+    await taken.release();
     assert.equal(result.ok, false);
     assert.match(result.error.fields?.[0]?.message ?? '', /already in use/);
     assert.equal(listenPortOf(core), before);
@@ -109,20 +83,19 @@ describe('core settings', () => {
     const dir = profile();
     const core = await createCore({ profileDir: dir, ...FREE });
     const old = listenPortOf(core) ?? 0;
-    const free = await occupiedPort();
-    free.server.close();
+    const free = await freePort();
     const result = await core.bridge.invoke(
       'saveSettings',
-      withListenPort({ port: free.port }, { lines: 6 }),
+      withListenPort({ port: free }, { lines: 6 }),
     );
     assert.ok(result.ok, JSON.stringify(result));
-    assert.equal(listenPortOf(core), free.port);
-    assert.equal(await ring(free.port, 6), 200);
-    await assert.rejects(fetch(`http://127.0.0.1:${old}/telephony?l=1&a=i`));
+    assert.equal(listenPortOf(core), free);
+    assert.equal(await ring(free, 6), 200);
+    await assert.rejects(telephony(old, 'l=1&a=i'));
     await core.close();
 
     const again = await createCore({ profileDir: dir, secretCodec: PLAIN_CODEC });
-    assert.equal(listenPortOf(again), free.port);
+    assert.equal(listenPortOf(again), free);
     const snapshot = await again.bridge.invoke('snapshot', null);
     assert.equal(snapshot.ok && snapshot.value.table.lines.length, 6);
     await again.close();
@@ -161,13 +134,12 @@ describe('core settings', () => {
     const core = await createCore({ profileDir: dir, ...FREE });
     const old = listenPortOf(core) ?? 0;
     mkdirSync(join(dir, 'settings.json'));
-    const free = await occupiedPort();
-    free.server.close();
-    const result = await core.bridge.invoke('saveSettings', withListenPort({ port: free.port }));
+    const free = await freePort();
+    const result = await core.bridge.invoke('saveSettings', withListenPort({ port: free }));
     assert.equal(result.ok, false);
     assert.equal(listenPortOf(core), old);
     assert.equal(await ring(old), 200);
-    await assert.rejects(fetch(`http://127.0.0.1:${free.port}/telephony?l=1&a=i`));
+    await assert.rejects(telephony(free, 'l=1&a=i'));
     await core.close();
   });
 
@@ -175,15 +147,15 @@ describe('core settings', () => {
     const core = await createCore({ profileDir: profile(), ...FREE });
     const first = await occupiedPort();
     const second = await occupiedPort();
-    first.server.close();
-    second.server.close();
+    await first.release();
+    await second.release();
     const [a, b] = await Promise.all([
       core.bridge.invoke('saveSettings', withListenPort({ port: first.port })),
       core.bridge.invoke('saveSettings', withListenPort({ port: second.port })),
     ]);
     assert.ok(a.ok && b.ok);
     assert.equal(listenPortOf(core), second.port);
-    await assert.rejects(fetch(`http://127.0.0.1:${first.port}/telephony?l=1&a=i`));
+    await assert.rejects(telephony(first.port, 'l=1&a=i'));
     await core.close();
   });
 
@@ -198,25 +170,24 @@ describe('core settings', () => {
 
   it('opens a settings.json written before settings had versions, with the same meaning', async () => {
     const dir = profile();
-    const free = await occupiedPort();
-    free.server.close();
+    const free = await freePort();
     const v1 = {
       extensionType: 'pbx-events',
       lines: 6,
-      listenPort: free.port,
+      listenPort: free,
       listenAllowFrom: [],
       listenHostNames: ['reception-pc'],
     };
     writeFileSync(join(dir, 'settings.json'), JSON.stringify(v1));
     const core = await createCore({ profileDir: dir, secretCodec: PLAIN_CODEC });
     assert.deepEqual(core.warnings, []);
-    assert.equal(listenPortOf(core), free.port);
+    assert.equal(listenPortOf(core), free);
     const snapshot = await core.bridge.invoke('snapshot', null);
     assert.ok(snapshot.ok);
     assert.equal(snapshot.value.table.lines.length, 6);
     assert.deepEqual(snapshot.value.settings.doors['listen-port'].hostNames, ['reception-pc']);
     assert.equal(snapshot.value.problem, null);
-    assert.equal(await ring(free.port, 6), 200);
+    assert.equal(await ring(free, 6), 200);
     await core.close();
   });
 

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { freePort, listenOnFreePort } from '../test-support.ts';
 import { runTelephony, TELEPHONY_USAGE } from './telephony.ts';
 
 /**
@@ -27,18 +27,6 @@ function capture() {
   };
 }
 
-/** Rejects when the address cannot be bound (no IPv6 loopback), so callers can skip. */
-async function listen(server: Server, host = '127.0.0.1'): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return (server.address() as AddressInfo).port;
-}
-
 describe('callbridge telephony (against a real HTTP server standing in for a listen port)', () => {
   const received: Received[] = [];
   let reply: Reply = { status: 200, body: 'OK' };
@@ -51,7 +39,7 @@ describe('callbridge telephony (against a real HTTP server standing in for a lis
   let port = 0;
 
   before(async () => {
-    port = await listen(server);
+    port = await listenOnFreePort(server);
   });
   after(() => {
     server.closeAllConnections();
@@ -161,9 +149,7 @@ describe('callbridge telephony (against a real HTTP server standing in for a lis
 
 describe('callbridge telephony without a listen port', () => {
   it('exits 3 with "connection refused" against a closed port', async () => {
-    const server = createServer();
-    const port = await listen(server);
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const port = await freePort();
     for (const host of ['127.0.0.1', 'LOCALHOST']) {
       const { err, io } = capture();
       const code = await runTelephony([`${host}:${port}`, 'l=1', 'a=i'], io);
@@ -182,7 +168,7 @@ describe('callbridge telephony without a listen port', () => {
     });
     let port: number;
     try {
-      port = await listen(server, '::1');
+      port = await listenOnFreePort(server, '::1');
     } catch {
       t.skip('no IPv6 loopback on this machine');
       return;

@@ -7,13 +7,13 @@ import {
   TEST,
   eventually,
   exchange,
-  get,
   goodRequest,
   stubborn,
   answerWhileHalfOpen,
   upgradeRequest,
   within,
 } from './server.test-support.ts';
+import { httpRequest } from '../test-support.ts';
 
 interface Serving {
   readonly guarded: GuardedHttp;
@@ -68,11 +68,11 @@ describe('guarded http: the guards', () => {
     try {
       assert.equal(serving.guarded.address, '127.0.0.1');
       const named = { host: `pc-reception:${serving.port}` };
-      assert.equal((await get(serving.port, '/', named)).status, 403);
+      assert.equal((await httpRequest(serving.port, '/', named)).status, 403);
       const policy = serving.guarded.policy;
       assert.equal(serving.guarded.setPolicy({ ...policy, allowFrom: ['192.168.1.20'] }), false);
       assert.equal(serving.guarded.setPolicy({ ...policy, hostNames: ['pc-reception'] }), true);
-      assert.equal((await get(serving.port, '/', named)).status, 200);
+      assert.equal((await httpRequest(serving.port, '/', named)).status, 200);
     } finally {
       await serving.stop();
     }
@@ -83,7 +83,7 @@ describe('guarded http: the guards', () => {
     const { port } = serving;
     try {
       for (const host of [`127.0.0.1:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) {
-        assert.equal((await get(port, '/', { host })).status, 200, host);
+        assert.equal((await httpRequest(port, '/', { host })).status, 200, host);
       }
       const foreign = [
         `evil.example:${port}`,
@@ -101,7 +101,7 @@ describe('guarded http: the guards', () => {
         `127.1:${port}`,
       ];
       for (const host of foreign) {
-        const answer = await get(port, '/', { host });
+        const answer = await httpRequest(port, '/', { host });
         assert.equal(answer.status, 403, host);
         assert.match(answer.body, /is not this computer/, host);
       }
@@ -119,19 +119,25 @@ describe('guarded http: the guards', () => {
     try {
       for (const serving of [strict, lenient]) {
         const { port } = serving;
-        assert.equal((await get(port, '/', { origin: 'https://evil.example' })).status, 403);
         assert.equal(
-          (await get(port, '/', { origin: `http://127.0.0.1:${port + 1}` })).status,
+          (await httpRequest(port, '/', { origin: 'https://evil.example' })).status,
+          403,
+        );
+        assert.equal(
+          (await httpRequest(port, '/', { origin: `http://127.0.0.1:${port + 1}` })).status,
           403,
         );
         const sameSite = { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors' };
-        assert.equal((await get(port, '/', sameSite)).status, 403);
+        assert.equal((await httpRequest(port, '/', sameSite)).status, 403);
         const framed = { ...clicked, 'sec-fetch-dest': 'iframe' };
-        assert.equal((await get(port, '/', framed)).status, 403, 'a click into a frame');
-        assert.equal((await get(port, '/', { origin: `http://localhost:${port}` })).status, 200);
+        assert.equal((await httpRequest(port, '/', framed)).status, 403, 'a click into a frame');
+        assert.equal(
+          (await httpRequest(port, '/', { origin: `http://localhost:${port}` })).status,
+          200,
+        );
       }
-      assert.equal((await get(strict.port, '/', clicked)).status, 403);
-      assert.equal((await get(lenient.port, '/', clicked)).status, 200);
+      assert.equal((await httpRequest(strict.port, '/', clicked)).status, 403);
+      assert.equal((await httpRequest(lenient.port, '/', clicked)).status, 200);
     } finally {
       await strict.stop();
       await lenient.stop();
@@ -145,7 +151,7 @@ describe('guarded http: the guards', () => {
     });
     try {
       const burst = await Promise.all(
-        Array.from({ length: 190 }, () => get(serving.port, '/telephony', clicked)),
+        Array.from({ length: 190 }, () => httpRequest(serving.port, '/telephony', clicked)),
       );
       const statuses = burst.map((answer) => answer.status);
       assert.equal(statuses.filter((status) => status === 200).length, 1);
@@ -153,7 +159,7 @@ describe('guarded http: the guards', () => {
       assert.ok(burst.every((answer) => answer.status === 200 || answer.headers['retry-after']));
       // No event says an interval has passed: waiting it out is the test.
       await delay(500);
-      assert.equal((await get(serving.port, '/telephony', clicked)).status, 200);
+      assert.equal((await httpRequest(serving.port, '/telephony', clicked)).status, 200);
       assert.equal(serving.handled.length, 2);
     } finally {
       await serving.stop();

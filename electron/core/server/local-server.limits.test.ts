@@ -8,7 +8,6 @@ import {
   within,
   start,
   eventually,
-  get,
   open,
   invoke,
   assertSnapshot,
@@ -17,6 +16,7 @@ import {
   replies,
   closed,
 } from './server.test-support.ts';
+import { httpRequest } from '../test-support.ts';
 
 function request(client: WebSocket, id: number, name = 'snapshot'): void {
   client.send(JSON.stringify({ id, name, request: null }));
@@ -68,7 +68,9 @@ describe('local server: faults and limits', () => {
       );
       // A complete request takes the slot of one that has stalled past the short grace
       // period given to clients that have just connected; until then it gets a 503.
-      const served = await eventually(async () => (await get(running.port, '/')).status === 200);
+      const served = await eventually(
+        async () => (await httpRequest(running.port, '/')).status === 200,
+      );
       assert.ok(served, 'a complete request was not served past the stalled connections');
       // Half the slots taken makes the port busy: one second for headers instead of ten.
       await within(Promise.all(cut), 'the stalled connections being cut', 3_000);

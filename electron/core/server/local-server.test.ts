@@ -7,7 +7,6 @@ import {
   within,
   type Running,
   start,
-  get,
   type ConnectOptions,
   connect,
   open,
@@ -18,6 +17,7 @@ import {
   tcp,
   answerWhileHalfOpen,
 } from './server.test-support.ts';
+import { httpRequest } from '../test-support.ts';
 
 /** The browser target's local server: the page it serves and the bridge WebSocket. */
 describe('local server: the page', () => {
@@ -33,7 +33,7 @@ describe('local server: the page', () => {
     'serves index.html with the browser target CSP and the other security headers',
     TEST,
     async () => {
-      const page = await get(running.port, '/');
+      const page = await httpRequest(running.port, '/');
       assert.equal(page.status, 200);
       assert.equal(page.headers['content-type'], 'text/html; charset=utf-8');
       assert.match(page.body, /Comms Manager/);
@@ -46,7 +46,7 @@ describe('local server: the page', () => {
         ),
       );
       assert.equal(page.headers['x-content-type-options'], 'nosniff');
-      const script = await get(running.port, '/assets/app.js?v=1', {
+      const script = await httpRequest(running.port, '/assets/app.js?v=1', {
         host: `localhost:${running.port}`,
       });
       assert.equal(script.status, 200);
@@ -66,27 +66,27 @@ describe('local server: the page', () => {
       '/index.html%00.js',
       '/.env',
     ]) {
-      const answer = await get(running.port, path);
+      const answer = await httpRequest(running.port, path);
       assert.equal(answer.status, 403, path);
       assert.doesNotMatch(answer.body, /secret-neighbour/, path);
       assert.ok(answer.headers['content-security-policy'], path);
     }
-    assert.equal((await get(running.port, '/missing.js')).status, 404);
-    assert.equal((await get(running.port, '/%E0%A4%A')).status, 404);
+    assert.equal((await httpRequest(running.port, '/missing.js')).status, 404);
+    assert.equal((await httpRequest(running.port, '/%E0%A4%A')).status, 404);
   });
 
   it('refuses a foreign Host (DNS rebinding) and a foreign Origin', TEST, async () => {
-    const rebound = await get(running.port, '/', { host: `evil.example:${running.port}` });
+    const rebound = await httpRequest(running.port, '/', { host: `evil.example:${running.port}` });
     assert.equal(rebound.status, 403);
     assert.doesNotMatch(rebound.body, /<title>/);
-    assert.equal((await get(running.port, '/', { host: '127.0.0.1:1' })).status, 403);
-    const crossSite = await get(running.port, '/', { origin: 'https://evil.example' });
+    assert.equal((await httpRequest(running.port, '/', { host: '127.0.0.1:1' })).status, 403);
+    const crossSite = await httpRequest(running.port, '/', { origin: 'https://evil.example' });
     assert.equal(crossSite.status, 403);
   });
 
   it('serves GET and HEAD only', TEST, async () => {
-    assert.equal((await get(running.port, '/', {}, 'POST')).status, 405);
-    const head = await get(running.port, '/', {}, 'HEAD');
+    assert.equal((await httpRequest(running.port, '/', {}, { method: 'POST' })).status, 405);
+    const head = await httpRequest(running.port, '/', {}, { method: 'HEAD' });
     assert.equal(head.status, 200);
     assert.equal(head.body, '');
   });
@@ -222,7 +222,7 @@ describe('local server: the bridge WebSocket', () => {
       socket.resetAndDestroy();
     }
     // The server handles those resets before these later connections: a crash fails here.
-    assert.equal((await get(running.port, '/')).status, 200);
+    assert.equal((await httpRequest(running.port, '/')).status, 200);
     const client = await open(running);
     await assertSnapshot(client);
     client.close();

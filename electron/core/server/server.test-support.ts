@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import type { BridgeHost, BridgeResult } from '../../../shared/bridge/contract.ts';
@@ -13,6 +10,7 @@ import type { WireMessage } from '../../../shared/bridge/wire.ts';
 import type { Core } from '../core-api.ts';
 import { createCore } from '../core.ts';
 import { PLAIN_CODEC } from '../store/secret-store.ts';
+import { tempDir } from '../test-support.ts';
 import { LocalServer } from './local-server.ts';
 import type { PortPolicy } from './port-policy.ts';
 
@@ -20,7 +18,8 @@ import type { PortPolicy } from './port-policy.ts';
  * Shared by the socket tests of electron/core/server/: raw loopback clients (well-behaved,
  * stubborn, slow, in bursts), a guarded server in a child process, and the browser
  * target's local server in front of a real core in a temporary profile. Every wait is
- * bounded: a hang fails the test instead of the run.
+ * bounded: a hang fails the test instead of the run. Temporary folders, ports and plain
+ * HTTP requests are the layer's, in ../test-support.ts.
  */
 
 export const WAIT_MS = 5_000;
@@ -38,11 +37,6 @@ export function within<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Prom
   });
 }
 
-export const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
 export interface Running {
   readonly core: Core;
   readonly server: LocalServer;
@@ -54,8 +48,7 @@ export interface Running {
 
 /** A real core and a real LocalServer; `wrap` may put a fault in front of the core. */
 export async function start(wrap?: (bridge: BridgeHost) => BridgeHost): Promise<Running> {
-  const dir = mkdtempSync(join(tmpdir(), 'callbridge-local-server-'));
-  dirs.push(dir);
+  const dir = tempDir('callbridge-local-server-');
   const rendererDir = join(dir, 'renderer');
   mkdirSync(join(rendererDir, 'assets'), { recursive: true });
   writeFileSync(
@@ -90,41 +83,6 @@ export async function start(wrap?: (bridge: BridgeHost) => BridgeHost): Promise<
       await within(core.close(), 'closing the core');
     },
   };
-}
-
-export interface HttpAnswer {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
-
-/** node:http rather than fetch: it sends the path and Host exactly as given. */
-export function get(
-  port: number,
-  path: string,
-  headers: Record<string, string> = {},
-  method = 'GET',
-): Promise<HttpAnswer> {
-  const answer = new Promise<HttpAnswer>((resolve, reject) => {
-    const request = httpRequest(
-      { host: '127.0.0.1', port, path, method, headers, agent: false },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          });
-        });
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end();
-  });
-  return within(answer, `${method} ${path}`);
 }
 
 export type Opened =

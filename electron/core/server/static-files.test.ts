@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   bridgeSources,
@@ -12,6 +11,7 @@ import {
   resolveStaticFile,
   securityHeaders,
 } from './static-files.ts';
+import { tempDir } from '../test-support.ts';
 
 const root = path.resolve('/srv/callbridge/dist/renderer');
 const at = (...segments: string[]) => ({ ok: true, file: path.join(root, ...segments) });
@@ -133,7 +133,7 @@ describe('resolveStaticFile', () => {
 });
 
 describe('readStaticFile', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'callbridge-static-'));
+  const dir = tempDir('callbridge-static-');
   const rendererDir = path.join(dir, 'renderer');
   mkdirSync(path.join(rendererDir, 'assets'), { recursive: true });
   writeFileSync(
@@ -142,9 +142,6 @@ describe('readStaticFile', () => {
   );
   writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'export {};');
   writeFileSync(path.join(dir, 'secret.txt'), 'outside the renderer');
-  after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('reads files with their content type', async () => {
     const index = await readStaticFile(rendererDir, '/');

@@ -1,20 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import { endCall, type Call, type HistoryRecord } from '../../../shared/model/line-table.ts';
 import { activeCallScenario } from './history-active-crash.fixture.ts';
 import { HISTORY_FILE, HistoryStore, MIGRATIONS } from './history-store.ts';
 import { migrate, openDatabase, type Database } from './sqlite.ts';
+import { tempDir } from '../test-support.ts';
 
 let dir = '';
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callbridge-history-'));
-});
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  dir = tempDir('callbridge-history-');
 });
 
 function record(id: string, endedAt: number, extra: Partial<HistoryRecord> = {}): HistoryRecord {

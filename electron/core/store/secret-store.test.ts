@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
   PLAIN_CODEC,
@@ -12,15 +11,13 @@ import {
   openFileSecretStore,
   type SecretCodec,
 } from './secret-store.ts';
+import { tempDir } from '../test-support.ts';
 
 let dir = '';
 let file = '';
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callbridge-secrets-'));
+  dir = tempDir('callbridge-secrets-');
   file = path.join(dir, SECRETS_FILE);
-});
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 const isPosix = process.platform !== 'win32';

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { LISTEN_PORT_DEFAULTS } from '../../../shared/doors/listen-port.ts';
 import {
@@ -13,15 +12,13 @@ import {
 } from '../../../shared/model/settings.ts';
 import { migrateSettings } from './settings-migrations.ts';
 import { SETTINGS_FILE, SettingsStore, ensureProfileDir } from './settings-store.ts';
+import { tempDir } from '../test-support.ts';
 
 let dir = '';
 let file = '';
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callbridge-settings-'));
+  dir = tempDir('callbridge-settings-');
   file = path.join(dir, SETTINGS_FILE);
-});
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 const valid: Settings = {

@@ -1,18 +1,14 @@
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../test-support.ts';
 import { openDatabase, transaction, type Database } from './sqlite.ts';
 
 /** node:sqlite rows have no prototype, so read the one column. */
 const pragma = (db: Database, name: string): unknown => db.prepare(`PRAGMA ${name}`).get()?.[name];
 
 describe('openDatabase', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'callbridge-sqlite-'));
-  after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = tempDir('callbridge-sqlite-');
 
   it('gives history WAL and synchronous=FULL, so an acknowledged row survives a crash', () => {
     const db = openDatabase(join(dir, 'full.sqlite'), { durability: 'full' });
@@ -30,10 +26,7 @@ describe('openDatabase', () => {
 });
 
 describe('transaction', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'callbridge-sqlite-tx-'));
-  after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = tempDir('callbridge-sqlite-tx-');
   const ids = (db: Database) =>
     db
       .prepare('SELECT id FROM t ORDER BY id')

@@ -1,11 +1,11 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { get as httpGet } from 'node:http';
 import type { LogEntry } from '../../../../shared/model/integration-log.ts';
 import { LISTEN_PORT_DEFAULTS } from '../../../../shared/doors/listen-port.ts';
 import { ok } from '../../../../shared/result.ts';
 import { pbxEventsBackend, recordingBackend } from '../../backends/backend.test-support.ts';
 import { IntegrationLog } from '../../integration-log.ts';
+import { telephony } from '../../test-support.ts';
 import { Switchboard } from '../../switchboard.ts';
 import type { Door } from '../door.ts';
 import { listenPortDoor } from './index.ts';
@@ -40,23 +40,8 @@ async function startDoor(backend: 'pbx-events' | 'own-signalling') {
   const status = door.status();
   assert.ok(status.state === 'ready' && status.endpoint);
   const { port } = status.endpoint;
-  // node:http rather than fetch: fetch adds Sec-Fetch-Mode of its own.
   const get = (query: string, headers: Record<string, string> = {}) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = httpGet(
-        { host: '127.0.0.1', port, path: `/telephony?${query}`, headers, timeout: 5_000 },
-        (response) => {
-          let body = '';
-          response.setEncoding('utf8');
-          response.on('data', (chunk: string) => (body += chunk));
-          response.on('end', () => {
-            resolve({ status: response.statusCode ?? 0, body: body.trim() });
-          });
-        },
-      );
-      request.on('timeout', () => request.destroy(new Error('no answer in 5 s')));
-      request.on('error', reject);
-    });
+    telephony(port, query, headers);
   return { board, door, entries, port, get, statusChanges: () => statusChanges };
 }
 
