@@ -1,12 +1,18 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { BridgeProbe } from './support/bridge-probe.ts';
 import { launchChromium } from './support/browser.ts';
 import { occupiedPort } from './support/net.ts';
-import { newProfileDir, startCore, telephony, type RunningCore } from './support/serve.ts';
+import {
+  newProfileDir,
+  REPO_ROOT,
+  startCore,
+  telephony,
+  type RunningCore,
+} from './support/serve.ts';
 
 /** Settings through the real UI: errors next to the field, nothing half-saved. */
 describe('Settings in the Comms Manager', () => {
@@ -58,6 +64,10 @@ describe('Settings in the Comms Manager', () => {
     await save();
     await page.getByRole('alert').filter({ hasText: 'Settings not saved' }).waitFor();
     assert.match(await errorFor('Lines'), /at most 64/);
+    // The README's picture of Settings: refreshed with UPDATE_SCREENSHOTS=1.
+    if (process.env['UPDATE_SCREENSHOTS']) {
+      await page.screenshot({ path: join(REPO_ROOT, 'docs', 'settings.png'), fullPage: true });
+    }
     assert.match(await errorFor('Allowed PBX addresses'), /not-an-ip/);
     const snapshot = await probe.snapshot();
     assert.equal(snapshot.table.lines.length, 4);
@@ -90,5 +100,53 @@ describe('Settings in the Comms Manager', () => {
     const refused = await telephony(core, 'l=3&n=1&a=i');
     assert.equal(refused.status, 400);
     assert.match(refused.body, /1 to 2/);
+  });
+});
+
+/** A damaged settings.json: the app says it runs on defaults until a save, and keeps the file. */
+describe('Settings after a damaged settings.json', () => {
+  const profile = newProfileDir();
+  let core: RunningCore;
+  let browser: Browser;
+
+  before(async () => {
+    writeFileSync(join(profile.dir, 'settings.json'), '{"version": 2, "lines": ');
+    core = await startCore(profile.dir);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser.close();
+    await core.stop();
+    profile.remove();
+  });
+
+  it('shows the problem in the header until the user saves, then keeps the damaged file aside', async () => {
+    const page = await browser.newPage();
+    await page.goto(core.url);
+    const banner = page.locator('[data-settings-problem]');
+    await banner.waitFor();
+    assert.match(
+      await banner.innerText(),
+      /The saved settings could not be used: settings\.json is not valid JSON.*running on defaults until you save/s,
+    );
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const settings = page.getByRole('tabpanel', { name: 'Settings' });
+    await settings.getByLabel('Listen port', { exact: true }).fill(String(core.listenPort));
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Settings saved' }).waitFor();
+    await banner.waitFor({ state: 'detached' });
+    const saved = JSON.parse(readFileSync(join(profile.dir, 'settings.json'), 'utf8')) as {
+      version: number;
+    };
+    assert.equal(saved.version, 2);
+    const kept = readdirSync(profile.dir).filter((name) =>
+      name.startsWith('settings.json.corrupt-'),
+    );
+    assert.equal(kept.length, 1);
+    assert.equal(
+      readFileSync(join(profile.dir, kept[0] ?? ''), 'utf8'),
+      '{"version": 2, "lines": ',
+    );
   });
 });

@@ -7,7 +7,7 @@ import { defaultSettings, type Settings } from '../../shared/model/settings.ts';
 import type { Core } from './core-api.ts';
 import { createCore } from './core.ts';
 import { PLAIN_CODEC } from './store/secret-store.ts';
-import { freePort, occupiedPort, telephony, tempDir } from './test-support.ts';
+import { freePort, occupiedPort, telephony, tempDir } from './core.test-support.ts';
 
 const profile = () => tempDir('callbridge-core-');
 

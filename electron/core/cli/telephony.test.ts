@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import { freePort, listenOnFreePort } from '../test-support.ts';
+import { freePort, listenOnFreePort } from '../core.test-support.ts';
 import { runTelephony, TELEPHONY_USAGE } from './telephony.ts';
 
 /**

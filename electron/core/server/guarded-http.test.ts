@@ -13,7 +13,7 @@ import {
   upgradeRequest,
   within,
 } from './server.test-support.ts';
-import { httpRequest } from '../test-support.ts';
+import { httpRequest } from '../core.test-support.ts';
 
 interface Serving {
   readonly guarded: GuardedHttp;

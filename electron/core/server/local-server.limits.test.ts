@@ -16,7 +16,7 @@ import {
   replies,
   closed,
 } from './server.test-support.ts';
-import { httpRequest } from '../test-support.ts';
+import { httpRequest } from '../core.test-support.ts';
 
 function request(client: WebSocket, id: number, name = 'snapshot'): void {
   client.send(JSON.stringify({ id, name, request: null }));

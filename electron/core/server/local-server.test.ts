@@ -16,8 +16,9 @@ import {
   upgradeRequest,
   tcp,
   answerWhileHalfOpen,
+  replies,
 } from './server.test-support.ts';
-import { httpRequest } from '../test-support.ts';
+import { httpRequest } from '../core.test-support.ts';
 
 /** The browser target's local server: the page it serves and the bridge WebSocket. */
 describe('local server: the page', () => {
@@ -231,5 +232,42 @@ describe('local server: the bridge WebSocket', () => {
   it('closes a refused upgrade even when the peer keeps its half open', TEST, async () => {
     const answer = await answerWhileHalfOpen(running.port, upgradeRequest(running.port, 'wrong'));
     assert.match(answer, /^HTTP\/1\.1 403 /);
+  });
+});
+
+/** JSON from the page is parsed in the core: its keys must never reach a prototype. */
+describe('local server: prototype pollution through the bridge', () => {
+  let running: Running;
+  before(async () => {
+    running = await start();
+  });
+  after(async () => {
+    await running.stop();
+  });
+
+  it('refuses __proto__ and constructor keys in settings and pollutes nothing', TEST, async () => {
+    const client = await open(running);
+    const texts = [
+      '{"id":9001,"name":"saveSettings","request":{"__proto__":{"polluted":"yes"},"extension":{"type":"pbx-events"},"lines":4}}',
+      '{"id":9002,"name":"saveSettings","request":{"extension":{"type":"pbx-events","constructor":{"prototype":{"polluted":"yes"}}},"lines":4}}',
+      '{"id":9003,"name":"command","request":{"kind":"SelectLine","line":2,"__proto__":{"polluted":"yes"}}}',
+    ];
+    const results = [];
+    for (const text of texts) {
+      const answer = replies(client, 1);
+      client.send(text);
+      results.push(...(await answer).values());
+    }
+    const [proto, constructor, command] = results;
+    assert.equal(proto?.ok, false, JSON.stringify(proto));
+    assert.equal(constructor?.ok, false, JSON.stringify(constructor));
+    // A command's unknown keys are dropped by its schema; the command itself is fine.
+    assert.equal(command?.ok, true, JSON.stringify(command));
+    assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false);
+    assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+    const snapshot = await invoke(client, 'snapshot', null);
+    assert.ok(snapshot.ok);
+    assert.doesNotMatch(JSON.stringify(snapshot.value), /polluted/);
+    client.close();
   });
 });

@@ -10,7 +10,7 @@ import type { WireMessage } from '../../../shared/bridge/wire.ts';
 import type { Core } from '../core-api.ts';
 import { createCore } from '../core.ts';
 import { PLAIN_CODEC } from '../store/secret-store.ts';
-import { tempDir } from '../test-support.ts';
+import { tempDir } from '../core.test-support.ts';
 import { LocalServer } from './local-server.ts';
 import type { PortPolicy } from './port-policy.ts';
 
@@ -19,7 +19,7 @@ import type { PortPolicy } from './port-policy.ts';
  * stubborn, slow, in bursts), a guarded server in a child process, and the browser
  * target's local server in front of a real core in a temporary profile. Every wait is
  * bounded: a hang fails the test instead of the run. Temporary folders, ports and plain
- * HTTP requests are the layer's, in ../test-support.ts.
+ * HTTP requests are the layer's, in ../core.test-support.ts.
  */
 
 export const WAIT_MS = 5_000;

@@ -11,7 +11,7 @@ import {
   resolveStaticFile,
   securityHeaders,
 } from './static-files.ts';
-import { tempDir } from '../test-support.ts';
+import { tempDir } from '../core.test-support.ts';
 
 const root = path.resolve('/srv/callbridge/dist/renderer');
 const at = (...segments: string[]) => ({ ok: true, file: path.join(root, ...segments) });

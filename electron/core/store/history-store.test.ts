@@ -7,7 +7,7 @@ import { endCall, type Call, type HistoryRecord } from '../../../shared/model/li
 import { activeCallScenario } from './history-active-crash.fixture.ts';
 import { HISTORY_FILE, HistoryStore, MIGRATIONS } from './history-store.ts';
 import { migrate, openDatabase, type Database } from './sqlite.ts';
-import { tempDir } from '../test-support.ts';
+import { tempDir } from '../core.test-support.ts';
 
 let dir = '';
 beforeEach(() => {

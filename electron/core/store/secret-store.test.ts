@@ -11,7 +11,7 @@ import {
   openFileSecretStore,
   type SecretCodec,
 } from './secret-store.ts';
-import { tempDir } from '../test-support.ts';
+import { tempDir } from '../core.test-support.ts';
 
 let dir = '';
 let file = '';

@@ -12,7 +12,7 @@ import {
 } from '../../../shared/model/settings.ts';
 import { migrateSettings } from './settings-migrations.ts';
 import { SETTINGS_FILE, SettingsStore, ensureProfileDir } from './settings-store.ts';
-import { tempDir } from '../test-support.ts';
+import { tempDir } from '../core.test-support.ts';
 
 let dir = '';
 let file = '';

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { tempDir } from '../test-support.ts';
+import { tempDir } from '../core.test-support.ts';
 import { openDatabase, transaction, type Database } from './sqlite.ts';
 
 /** node:sqlite rows have no prototype, so read the one column. */

@@ -5,7 +5,7 @@ import { LISTEN_PORT_DEFAULTS } from '../../../../shared/doors/listen-port.ts';
 import { ok } from '../../../../shared/result.ts';
 import { pbxEventsBackend, recordingBackend } from '../../backends/backend.test-support.ts';
 import { IntegrationLog } from '../../integration-log.ts';
-import { telephony } from '../../test-support.ts';
+import { telephony } from '../../core.test-support.ts';
 import { Switchboard } from '../../switchboard.ts';
 import type { Door } from '../door.ts';
 import { listenPortDoor } from './index.ts';
