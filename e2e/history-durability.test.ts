@@ -86,4 +86,47 @@ describe('call history durability', () => {
       crashed.remove();
     }
   });
+
+  it('loses no acknowledged call when killed while requests are in flight, round after round', async () => {
+    const rounds = newProfileDir();
+    const acknowledged: string[] = [];
+    try {
+      // Round 8 only starts the core and checks what round 7 left.
+      for (let round = 0; round <= 8; round++) {
+        const core = await startCore(rounds.dir);
+        const probe = await BridgeProbe.connect(core);
+        const history = new Set((await probe.snapshot()).history.map((record) => record.number));
+        probe.close();
+        const lost = acknowledged.filter((number) => !history.has(number));
+        assert.deepEqual(lost, [], `round ${round}: acknowledged calls missing after kill -9`);
+        if (round === 8) {
+          await core.stop();
+          break;
+        }
+        // Calls until the kill lands, which it does part way through one of them.
+        const killAt = Date.now() + 40 + ((round * 37) % 120);
+        let serial = 0;
+        const sending = (async () => {
+          while (serial < 20) {
+            const number = `02099${String(round)}${String(serial++).padStart(3, '0')}`;
+            const rung = await telephony(core, `l=1&n=${number}&a=i`).catch(() => null);
+            if (rung?.status !== 200) return;
+            const ended = await telephony(core, 'l=1&a=t').catch(() => null);
+            if (ended?.status !== 200) return;
+            acknowledged.push(number);
+            if (Date.now() >= killAt) return;
+          }
+        })();
+        await Promise.race([
+          sending,
+          new Promise((resolve) => setTimeout(resolve, killAt - Date.now())),
+        ]);
+        await core.kill();
+        await sending;
+      }
+      assert.ok(acknowledged.length > 8, `only ${acknowledged.length} calls were acknowledged`);
+    } finally {
+      rounds.remove();
+    }
+  });
 });
