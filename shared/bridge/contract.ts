@@ -5,6 +5,12 @@ import type { LogEntry } from '../model/integration-log.ts';
 import type { FieldError, Settings, ExtensionType } from '../model/settings.ts';
 import type { DoorId } from '../doors/registry.ts';
 import type { Result } from '../result.ts';
+import {
+  EngineReplySchema,
+  EngineReportSchema,
+  type EngineCall,
+  type EngineRole,
+} from './engine.ts';
 
 /**
  * The one contract between the UI and the core, declared once. Electron's preload builds
@@ -95,6 +101,13 @@ const event = <Payload>(channel: `callbridge:${string}`) => ({
   payload: z.custom<Payload>(),
 });
 
+/** An event the core sends to one page only (the page that hosts the SIP engine). */
+const pageEvent = <Payload>(channel: `callbridge:${string}`) => ({
+  kind: 'page-event' as const,
+  channel,
+  payload: z.custom<Payload>(),
+});
+
 export const BRIDGE = {
   snapshot: invoke<z.ZodNull, CoreSnapshot>('callbridge:snapshot', z.null()),
   command: invoke<typeof CommandSchema, null>('callbridge:command', CommandSchema),
@@ -105,18 +118,36 @@ export const BRIDGE = {
   logEntry: event<LogEntry>('callbridge:log-entry'),
   settings: event<SettingsView>('callbridge:settings'),
   doors: event<DoorsView>('callbridge:doors'),
+  /** A page that can run the SIP engine offers to; the answer says whether it hosts it now. */
+  engineOffer: invoke<z.ZodNull, EngineRole>('callbridge:engine-offer', z.null()),
+  /** The hosting page's answer to an `engine` request. */
+  engineReply: invoke<typeof EngineReplySchema, null>('callbridge:engine-reply', EngineReplySchema),
+  /** What the hosting page's engine saw: registration, call events, the realm, log lines. */
+  engineReport: invoke<typeof EngineReportSchema, null>(
+    'callbridge:engine-report',
+    EngineReportSchema,
+  ),
+  engine: pageEvent<EngineCall>('callbridge:engine'),
+  engineRole: pageEvent<EngineRole>('callbridge:engine-role'),
 } as const;
 
 type Bridge = typeof BRIDGE;
 export type InvokeName = {
   [K in keyof Bridge]: Bridge[K]['kind'] extends 'invoke' ? K : never;
 }[keyof Bridge];
+/** Events a page receives, whether broadcast or sent to it alone. */
 export type EventName = {
+  [K in keyof Bridge]: Bridge[K]['kind'] extends 'event' | 'page-event' ? K : never;
+}[keyof Bridge];
+export type BroadcastName = {
   [K in keyof Bridge]: Bridge[K]['kind'] extends 'event' ? K : never;
+}[keyof Bridge];
+export type PageEventName = {
+  [K in keyof Bridge]: Bridge[K]['kind'] extends 'page-event' ? K : never;
 }[keyof Bridge];
 
 type InvokeEntry<K extends InvokeName> = Extract<Bridge[K], { kind: 'invoke' }>;
-type EventEntry<K extends EventName> = Extract<Bridge[K], { kind: 'event' }>;
+type EventEntry<K extends EventName> = Extract<Bridge[K], { kind: 'event' | 'page-event' }>;
 
 export type InvokeRequest<K extends InvokeName> = z.input<InvokeEntry<K>['request']>;
 export type InvokeResponse<K extends InvokeName> = z.output<InvokeEntry<K>['response']>;
@@ -126,7 +157,10 @@ export const INVOKE_NAMES = (Object.keys(BRIDGE) as (keyof Bridge)[]).filter(
   (name): name is InvokeName => BRIDGE[name].kind === 'invoke',
 );
 export const EVENT_NAMES = (Object.keys(BRIDGE) as (keyof Bridge)[]).filter(
-  (name): name is EventName => BRIDGE[name].kind === 'event',
+  (name): name is EventName => BRIDGE[name].kind === 'event' || BRIDGE[name].kind === 'page-event',
+);
+export const BROADCAST_NAMES = EVENT_NAMES.filter(
+  (name): name is BroadcastName => BRIDGE[name].kind === 'event',
 );
 
 /** For transports that receive names from the other side: the page, a socket. */
@@ -144,8 +178,25 @@ export interface BridgeClient {
   on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
 }
 
+/** How the core reaches one connected page: its transport's send, for page events. */
+export interface PageSink {
+  send<K extends PageEventName>(name: K, payload: EventPayload<K>): void;
+}
+
+/**
+ * One connected page as the core sees it. Invokes through a session are known to come
+ * from that page (the engine channels need this); `detach` when the page goes away.
+ */
+export interface PageSession {
+  invoke<K extends InvokeName>(name: K, request: unknown): Promise<BridgeResult<InvokeResponse<K>>>;
+  detach(): void;
+}
+
 /** What the core offers; both transports route into one of these. */
 export interface BridgeHost {
+  /** For callers that are not a page (tests, scripts): the engine channels refuse these. */
   invoke<K extends InvokeName>(name: K, request: unknown): Promise<BridgeResult<InvokeResponse<K>>>;
-  on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
+  on<K extends BroadcastName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
+  /** A page connected (a WebSocket, Electron's window). */
+  attach(page: PageSink): PageSession;
 }
