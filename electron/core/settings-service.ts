@@ -1,5 +1,10 @@
 import type { BridgeResult, SettingsView } from '../../shared/bridge/contract.ts';
-import { SettingsSchema, settingsFieldErrors, type Settings } from '../../shared/model/settings.ts';
+import {
+  SIP_PASSWORD_SECRET,
+  SettingsSchema,
+  settingsFieldErrors,
+  type Settings,
+} from '../../shared/model/settings.ts';
 import { err, ok } from '../../shared/result.ts';
 import { createBackend } from './backends/registry.ts';
 import type { DoorSet } from './doors/door-set.ts';
@@ -40,7 +45,8 @@ export class SettingsService {
   }
 
   view(): SettingsView {
-    return { settings: this.#settings, problem: this.#store.problem };
+    const secretsSet = [SIP_PASSWORD_SECRET].filter((name) => this.#secrets.has(name));
+    return { settings: this.#settings, problem: this.#store.problem, secretsSet };
   }
 
   save(input: unknown): Promise<BridgeResult<SettingsView>> {
@@ -50,7 +56,19 @@ export class SettingsService {
   }
 
   async #apply(input: unknown): Promise<BridgeResult<SettingsView>> {
-    const parsed = SettingsSchema.safeParse(input);
+    const { settings: withoutSecrets, password } = takePassword(input);
+    if (
+      password !== undefined &&
+      (password.length > 256 || /[\u0000-\u001f\u007f]/.test(password))
+    ) {
+      const message = 'must be at most 256 characters, without control characters';
+      return err({
+        code: 'invalid-settings',
+        message: `Password ${message}`,
+        fields: [{ field: 'extension.password', message }],
+      });
+    }
+    const parsed = SettingsSchema.safeParse(withoutSecrets);
     if (!parsed.success) {
       const fields = settingsFieldErrors(parsed.error);
       return err({ code: 'invalid-settings', message: 'Some settings are not valid', fields });
@@ -60,8 +78,14 @@ export class SettingsService {
     const board = this.#switchboard;
     const refuse = (field: string, message: string) =>
       err({ code: 'invalid-settings', message, fields: [{ field, message }] });
-    // Any change of the extension's fields means a new backend (a new account, say).
-    const extensionChanged = JSON.stringify(next.extension) !== JSON.stringify(previous.extension);
+    // Any change of the extension's fields or its password means a new backend (a new
+    // account, say). An empty password field keeps the one saved.
+    const passwordChanged =
+      password !== undefined &&
+      password !== '' &&
+      password !== this.#secrets.get(SIP_PASSWORD_SECRET);
+    const extensionChanged =
+      passwordChanged || JSON.stringify(next.extension) !== JSON.stringify(previous.extension);
     const blocker = () => {
       const resized = board.canResize(next.lines);
       if (!resized.ok) return refuse('lines', resized.error.message);
@@ -92,8 +116,22 @@ export class SettingsService {
       await doors.value.rollback();
       return late;
     }
+    // The secret first, so that a settings file is never saved for a password that was not.
+    const oldPassword = this.#secrets.get(SIP_PASSWORD_SECRET);
+    if (passwordChanged) {
+      const stored = await this.#secrets.set(SIP_PASSWORD_SECRET, password);
+      if (!stored.ok) {
+        await doors.value.rollback();
+        return refuse('extension.password', `could not be kept: ${stored.error}`);
+      }
+    }
     const saved = this.#store.save(next);
     if (!saved.ok) {
+      if (passwordChanged) {
+        await (oldPassword === null
+          ? this.#secrets.delete(SIP_PASSWORD_SECRET)
+          : this.#secrets.set(SIP_PASSWORD_SECRET, oldPassword));
+      }
       await doors.value.rollback();
       return err({
         code: 'invalid-settings',
@@ -111,4 +149,24 @@ export class SettingsService {
     this.changed.emit(this.view());
     return ok(this.view());
   }
+}
+
+/**
+ * The SIP password arrives with the settings (`extension.password`) but is never part of
+ * them: it is taken out here, before the schema sees the settings, and kept in the
+ * SecretStore.
+ */
+function takePassword(input: unknown): { settings: unknown; password: string | undefined } {
+  if (typeof input !== 'object' || input === null || !('extension' in input)) {
+    return { settings: input, password: undefined };
+  }
+  const { extension } = input;
+  if (typeof extension !== 'object' || extension === null || !('password' in extension)) {
+    return { settings: input, password: undefined };
+  }
+  const { password, ...rest } = extension;
+  return {
+    settings: { ...input, extension: rest },
+    password: typeof password === 'string' ? password : undefined,
+  };
 }

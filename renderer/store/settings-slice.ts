@@ -63,3 +63,9 @@ export const selectSettings = (state: App): Settings | null => state.settingsVie
 export const selectSettingsProblem = (state: App): string | null =>
   state.settingsView?.problem ?? null;
 export const selectSave = (state: App): SaveState => state.save;
+
+/** Whether a write-only secret (the SIP password) is saved; the page never sees the secret. */
+export const selectSecretSet =
+  (name: string) =>
+  (state: App): boolean =>
+    state.settingsView?.secretsSet.includes(name) ?? false;

@@ -11,6 +11,7 @@ const snapshot = (problem: string | null): CoreSnapshot => ({
   backend: { type: 'pbx-events', status: { state: 'connecting', summary: 'starting' } },
   settings: defaultSettings(),
   problem,
+  secretsSet: [],
   doors: {
     'listen-port': {
       state: 'ready',
@@ -55,7 +56,7 @@ describe('applySnapshot', () => {
     store.getState().settingsSaving();
     store.getState().applySnapshot(snapshot(null));
     assert.deepEqual(store.getState().save, { status: 'idle' });
-    store.getState().settingsSaved({ settings: defaultSettings(), problem: null });
+    store.getState().settingsSaved({ settings: defaultSettings(), problem: null, secretsSet: [] });
     store.getState().applySnapshot(snapshot(null));
     assert.deepEqual(store.getState().save, { status: 'saved' });
   });

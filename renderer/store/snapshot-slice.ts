@@ -12,11 +12,21 @@ export interface SnapshotSlice {
 }
 
 export const createSnapshotSlice: StateCreator<App, [], [], SnapshotSlice> = (set) => ({
-  applySnapshot: ({ table, capabilities, backend, settings, problem, doors, history, log }) => {
+  applySnapshot: ({
+    table,
+    capabilities,
+    backend,
+    settings,
+    problem,
+    secretsSet,
+    doors,
+    history,
+    log,
+  }) => {
     // One update, so one render: the page never shows one slice fresh and another stale.
     set((state) => ({
       ...linesApplied(state, { table, capabilities, backend }),
-      ...settingsResynced(state, { settings, problem }),
+      ...settingsResynced(state, { settings, problem, secretsSet }),
       ...historyReplaced(history),
       ...logReplaced(log),
       doors,

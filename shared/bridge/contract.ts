@@ -72,6 +72,8 @@ export interface SettingsView {
    * defaults until the user saves; null when they were fine.
    */
   readonly problem: string | null;
+  /** Which write-only secrets are set ("sip.password"): the page learns that, never them. */
+  readonly secretsSet: readonly string[];
 }
 
 /** Every door's status, keyed by door. */

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { DoorSettingsSchema, defaultDoorSettings } from '../doors/registry.ts';
 import { MAX_LINES } from './line-table.ts';
-import { wholeNumber } from './settings-fields.ts';
+import { parseSipServer } from '../protocols/sip-server.ts';
+import { findControl, findInvisible } from '../protocols/text.ts';
+import { HostNameSchema, wholeNumber } from './settings-fields.ts';
 
 /**
  * User settings, saved as JSON in the profile folder. The schema is the only gate: the UI
@@ -13,12 +15,67 @@ import { wholeNumber } from './settings-fields.ts';
 
 export const SETTINGS_VERSION = 2;
 
+/** Text a person types into an account field: no controls, no invisible characters. */
+const plainText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: `must be at most ${max} characters` })
+    .refine((text) => (findControl(text) ?? findInvisible(text)) === null, {
+      message: 'must not hold control or invisible characters',
+    });
+
+/** A SIP user part: what goes before the @ of an address of record. */
+const SipUser = plainText(64).refine((text) => /^[^\s@:;<>"]*$/.test(text), {
+  message: 'must not hold spaces or any of @ : ; < > "',
+});
+
+/**
+ * The SIP softphone's account ("Datos/AbTo SIP Phone" in Season Office's document). The
+ * password is not here: it is kept in the SecretStore as `SIP_PASSWORD_SECRET`.
+ */
+export const SipExtensionSchema = z
+  .object({
+    type: z.literal('sip'),
+    /** Saved as the WebSocket URL it was turned into (shared/protocols/sip-server.ts). */
+    server: z.string().transform((text, ctx) => {
+      const parsed = parseSipServer(text);
+      if (parsed.ok) return parsed.value.url;
+      ctx.issues.push({ code: 'custom', input: text, message: parsed.error.message });
+      return z.NEVER;
+    }),
+    username: SipUser.refine((text) => text !== '', { message: 'is needed' }),
+    displayName: plainText(64),
+    /** Empty: the user name. */
+    authUser: SipUser,
+    /** Empty: the server's host. */
+    domain: z.union([z.literal(''), HostNameSchema]),
+    /** A SIP URI (sip:proxy.example.com;lr) or empty for none. */
+    outboundProxy: plainText(256).refine((text) => text === '' || /^sips?:[^\s]+$/i.test(text), {
+      message: 'must be a SIP URI such as sip:proxy.example.com;lr, or empty',
+    }),
+    register: z.boolean(),
+    registerExpires: wholeNumber(
+      60,
+      86_400,
+      'must be at least 60 seconds',
+      'must be at most 86400 seconds',
+    ),
+    dtmf: z.enum(['rfc4733', 'info']),
+  })
+  .strict();
+export type SipExtension = z.infer<typeof SipExtensionSchema>;
+
+/** The SecretStore name of the SIP account's password. */
+export const SIP_PASSWORD_SECRET = 'sip.password';
+
 /**
  * The extension type, holding that type's own fields. Only types that work end to end
- * are listed; SIP, TEL, TAPI and the desk phone join this union when their backends land.
+ * are listed; TEL, TAPI and the desk phone join this union when their backends land.
  */
 export const ExtensionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pbx-events') }).strict(),
+  SipExtensionSchema,
 ]);
 export type Extension = z.infer<typeof ExtensionSchema>;
 export type ExtensionType = Extension['type'];
@@ -28,6 +85,7 @@ export const EXTENSION_TYPES: readonly ExtensionType[] = ExtensionSchema.options
 
 export const EXTENSION_TYPE_LABELS: Readonly<Record<ExtensionType, string>> = {
   'pbx-events': 'PBX-pushed events (HTTP listen port)',
+  sip: 'SIP softphone',
 };
 
 export const SettingsSchema = z

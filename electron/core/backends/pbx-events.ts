@@ -12,7 +12,7 @@ const STATUS: BackendStatus = {
  * A PBX that tells us about its calls by posting to the listen port. We have no channel
  * back to it, so the only thing a user can do here is choose which line is in front.
  */
-export const createPbxEventsBackend: BackendFactory = ({ report }): Backend => ({
+export const createPbxEventsBackend: BackendFactory<'pbx-events'> = ({ report }): Backend => ({
   type: 'pbx-events',
   acceptsPushedEvents: true,
   status: () => STATUS,

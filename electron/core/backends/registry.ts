@@ -1,10 +1,12 @@
 import type { Extension, ExtensionType } from '../../../shared/model/settings.ts';
 import type { Backend, BackendContext, BackendFactory } from './backend.ts';
 import { createPbxEventsBackend } from './pbx-events.ts';
+import { createSipBackend } from './sip.ts';
 
 /** One factory per extension type offered in Settings. Adding one: its file, one line here. */
 export const BACKENDS: { readonly [T in ExtensionType]: BackendFactory<T> } = {
   'pbx-events': createPbxEventsBackend,
+  sip: createSipBackend,
 };
 
 /** The backend for the extension settings, each type's factory given its own fields. */

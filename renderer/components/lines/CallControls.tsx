@@ -33,7 +33,19 @@ const CONTROLS: readonly Control[] = [
     tone: 'plain',
     appliesTo: (call) => call.phase === 'established' || call.phase === 'held',
   },
-  { kind: 'Drop', label: 'Hang up', tone: 'danger', appliesTo: () => true },
+  // A call ringing here is refused (SIP answers 486 Busy Here); any other is hung up.
+  {
+    kind: 'Drop',
+    label: 'Reject',
+    tone: 'danger',
+    appliesTo: (call) => call.phase === 'ringing' && call.direction === 'inbound',
+  },
+  {
+    kind: 'Drop',
+    label: 'Hang up',
+    tone: 'danger',
+    appliesTo: (call) => !(call.phase === 'ringing' && call.direction === 'inbound'),
+  },
 ];
 
 const commandFor = (kind: CommandKind, line: number): CommandRequest | null => {
@@ -78,7 +90,7 @@ export function CallControls({ line, call }: { line: number; call: Call }) {
       <div className="button-row">
         {offered.map((control) => (
           <button
-            key={control.kind}
+            key={control.label}
             type="button"
             className={`button button-${control.tone}`}
             aria-label={`${control.label} line ${line}`}

@@ -2,6 +2,7 @@ import { useCallback } from 'react';
 import { useBridge } from '../../bridge/context.ts';
 import { useApp } from '../../store/app-store.ts';
 import { selectCan, selectSelectedLine } from '../../store/lines-slice.ts';
+import { Dialer } from './Dialer.tsx';
 import { LineCard } from './LineCard.tsx';
 
 const selectCanSelect = selectCan('SelectLine');
@@ -30,6 +31,7 @@ export function LinesPanel() {
           </span>
         )}
       </div>
+      <Dialer />
       {lines.length === 0 ? (
         <p className="muted empty">Waiting for the Callbridge core…</p>
       ) : (

@@ -14,6 +14,7 @@ import {
 } from '../section.ts';
 import type { ExtensionModel, ExtensionOf } from './extension-model.ts';
 import { pbxEventsModel } from './pbx-events.ts';
+import { sipModel } from './sip.ts';
 
 /**
  * Each extension type's own fields. One line per type; a type in shared/model/settings.ts
@@ -21,6 +22,7 @@ import { pbxEventsModel } from './pbx-events.ts';
  */
 const MODELS = {
   'pbx-events': pbxEventsModel,
+  sip: sipModel,
 };
 
 export type ExtensionFields = { readonly [T in ExtensionType]: FieldsOf<(typeof MODELS)[T]> };

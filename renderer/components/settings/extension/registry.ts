@@ -3,6 +3,7 @@ import type { ExtensionType } from '../../../../shared/model/settings.ts';
 import type { SectionProps } from '../section.ts';
 import type { ExtensionFields } from './models.ts';
 import { PbxEventsSection } from './PbxEventsSection.tsx';
+import { SipSection } from './SipSection.tsx';
 
 export type ExtensionSectionComponent<F extends string> = ComponentType<SectionProps<F>>;
 
@@ -14,4 +15,5 @@ export const EXTENSION_SECTIONS: {
   readonly [T in ExtensionType]: ExtensionSectionComponent<ExtensionFields[T]>;
 } = {
   'pbx-events': PbxEventsSection,
+  sip: SipSection,
 };

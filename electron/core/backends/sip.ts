@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import type { BackendState } from '../../../shared/bridge/contract.ts';
+import type {
+  EngineAccount,
+  EngineReport,
+  RegistrationState,
+} from '../../../shared/bridge/engine.ts';
+import type { Command, CommandKind } from '../../../shared/model/command.ts';
+import { SIP_PASSWORD_SECRET, type SipExtension } from '../../../shared/model/settings.ts';
+import { parseSipServer } from '../../../shared/protocols/sip-server.ts';
+import { Signal } from '../signal.ts';
+import type { Backend, BackendContext, BackendStatus } from './backend.ts';
+
+/** What a registered softphone offers; everything else is TAPI's or a desk phone's. */
+const REGISTERED: ReadonlySet<CommandKind> = new Set<CommandKind>([
+  'MakeCall',
+  'Answer',
+  'Drop',
+  'Hold',
+  'Retrieve',
+  'Transfer',
+  'SendDtmf',
+  'SelectLine',
+]);
+/** Not registered: calls already up can still be held, ended or switched between. */
+const UNREGISTERED: ReadonlySet<CommandKind> = new Set<CommandKind>([
+  'Drop',
+  'Hold',
+  'Retrieve',
+  'SendDtmf',
+  'SelectLine',
+]);
+
+export const NEEDS_PAGE = 'the SIP engine needs the Comms Manager open';
+
+/** MD5(user:realm:password), RFC 2617's HA1: all the page's digest needs, never the password. */
+export function digestHa1(user: string, realm: string, password: string): string {
+  return createHash('md5').update(`${user}:${realm}:${password}`, 'utf8').digest('hex');
+}
+
+/**
+ * The SIP softphone as a backend. Its engine (JsSIP) runs in the page the core chose to
+ * host it; this side holds the account and its secret, decides when to register, turns
+ * the engine's reports into call events and its registration into a status, and sends
+ * commands over the bridge like any other backend's I/O.
+ */
+export function createSipBackend(context: BackendContext<'sip'>): Backend {
+  const { settings, secrets, engine, report } = context;
+  const statusChanged = new Signal<BackendStatus>();
+  const server = parseSipServer(settings.server);
+  const host = server.ok ? server.value.host : '';
+  const domain = settings.domain === '' ? host : settings.domain;
+  const authUser = settings.authUser === '' ? settings.username : settings.authUser;
+  // The registrar's realm, once it has named one; most PBXs use the domain.
+  let realm = domain;
+  let registration: RegistrationState = { state: 'unregistered', reason: null };
+  let closed = false;
+
+  const account = (): EngineAccount => {
+    const password = secrets.get(SIP_PASSWORD_SECRET);
+    return {
+      server: server.ok ? server.value.url : settings.server,
+      uri: `sip:${settings.username}@${domain}`,
+      authorizationUser: authUser,
+      displayName: settings.displayName,
+      realm,
+      ha1: password === null ? null : digestHa1(authUser, realm, password),
+      register: settings.register,
+      expires: settings.registerExpires,
+      outboundProxy: settings.outboundProxy === '' ? null : settings.outboundProxy,
+      dtmf: settings.dtmf,
+    };
+  };
+
+  const state = (): BackendState => {
+    if (!engine.hasHost) {
+      return { state: 'unavailable', summary: 'Not registered', reason: NEEDS_PAGE };
+    }
+    switch (registration.state) {
+      case 'registered':
+        return { state: 'ready', summary: `Registered as ${registration.aor}` };
+      case 'registering':
+        return { state: 'connecting', summary: 'Registering…' };
+      case 'failed':
+        return {
+          state: 'unavailable',
+          summary: 'Registration failed',
+          reason: registration.reason,
+        };
+      case 'unregistered':
+        return {
+          state: 'unavailable',
+          summary: 'Not registered',
+          reason:
+            registration.reason ??
+            (settings.register ? 'not yet registered' : 'registration is off in Settings'),
+        };
+    }
+  };
+  const status = (): BackendStatus => ({
+    state: state(),
+    capabilities: !engine.hasHost
+      ? new Set()
+      : registration.state === 'registered' || !settings.register
+        ? REGISTERED
+        : UNREGISTERED,
+  });
+  const changed = () => {
+    statusChanged.emit(status());
+  };
+
+  const start = () => {
+    if (closed || !engine.hasHost) return;
+    registration = { state: 'registering' };
+    changed();
+    void engine.request({ kind: 'start', account: account() }).then((result) => {
+      if (!result.ok && !closed) {
+        registration = { state: 'failed', reason: result.error.message };
+        changed();
+      }
+    });
+  };
+
+  const onReport = (message: EngineReport) => {
+    switch (message.kind) {
+      case 'registration':
+        registration = message.registration;
+        changed();
+        return;
+      case 'call':
+        report(message.event);
+        return;
+      case 'realm':
+        // A realm other than the domain: compute the HA1 for it and register again.
+        if (message.realm !== realm) {
+          realm = message.realm;
+          start();
+        }
+        return;
+      case 'log':
+        return;
+    }
+  };
+
+  const unsubscribe = [
+    engine.reports.on(onReport),
+    engine.changed.on(() => {
+      registration = { state: 'unregistered', reason: null };
+      if (engine.hasHost) start();
+      else changed();
+    }),
+  ];
+  start();
+
+  return {
+    type: 'sip',
+    acceptsPushedEvents: false,
+    status,
+    statusChanged,
+    async execute(command: Command) {
+      const result = await engine.request({ kind: 'command', command });
+      if (result.ok && command.kind === 'SelectLine') {
+        report({ kind: 'LineSelected', line: command.line });
+      }
+      return result;
+    },
+    async close() {
+      closed = true;
+      for (const off of unsubscribe) off();
+      if (engine.hasHost) await engine.request({ kind: 'stop' });
+    },
+  };
+}
