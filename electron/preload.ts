@@ -16,7 +16,15 @@ import {
  * The whole of what the page gets: `window.callbridge`, a `BridgeClient` built from the
  * contract map. Names are checked here (the page may pass anything) and the request is
  * checked again in main. No Electron object, event or `ipcRenderer` reaches the page.
+ *
+ * `DOCUMENT` tells main which document is asking: this script runs afresh for each one,
+ * and the page cannot read or forge it. Main sends it back with events meant for one page
+ * only (the SIP engine's), and those carrying another document's id are dropped.
  */
+
+const DOCUMENT = Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) =>
+  byte.toString(16).padStart(2, '0'),
+).join('');
 
 const callbridge: BridgeClient = {
   async invoke<K extends InvokeName>(
@@ -30,7 +38,7 @@ const callbridge: BridgeClient = {
       };
     }
     try {
-      return (await ipcRenderer.invoke(BRIDGE[name].channel, request)) as BridgeResult<
+      return (await ipcRenderer.invoke(BRIDGE[name].channel, request, DOCUMENT)) as BridgeResult<
         InvokeResponse<K>
       >;
     } catch {
@@ -41,8 +49,9 @@ const callbridge: BridgeClient = {
   on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void) {
     if (!isEventName(name)) throw new TypeError(`no such event: ${String(name)}`);
     if (typeof listener !== 'function') throw new TypeError('listener must be a function');
-    const { channel } = BRIDGE[name];
-    const forward = (_event: IpcRendererEvent, payload: EventPayload<K>) => {
+    const { channel, kind } = BRIDGE[name];
+    const forward = (_event: IpcRendererEvent, payload: EventPayload<K>, document?: unknown) => {
+      if (kind === 'page-event' && document !== DOCUMENT) return;
       listener(payload);
     };
     ipcRenderer.on(channel, forward);

@@ -1,6 +1,8 @@
 import { WebSocket } from 'ws';
 import type {
   CoreSnapshot,
+  EventName,
+  EventPayload,
   InvokeName,
   InvokeResponse,
   BridgeResult,
@@ -10,11 +12,13 @@ import type { RunningCore } from './serve.ts';
 
 /**
  * Talks to a running core over the same WebSocket bridge the Comms Manager page uses, so
- * tests can read the line table without scraping the page.
+ * tests can read the line table without scraping the page. To the core it is one more
+ * page: it may offer to host the SIP engine and then gets that page's events too.
  */
 export class BridgeProbe {
   readonly #socket: WebSocket;
   readonly #pending = new Map<number, (result: BridgeResult<unknown>) => void>();
+  readonly #listeners = new Map<string, Set<(payload: unknown) => void>>();
   #nextId = 1;
 
   private constructor(socket: WebSocket) {
@@ -28,6 +32,8 @@ export class BridgeProbe {
         return;
       }
       if (message.type === 'reply') this.#pending.get(message.id)?.(message.result);
+      else
+        for (const listener of this.#listeners.get(message.name) ?? []) listener(message.payload);
     });
   }
 
@@ -70,6 +76,33 @@ export class BridgeProbe {
         done(result as BridgeResult<InvokeResponse<K>>);
       });
       this.#socket.send(JSON.stringify({ id, name, request }));
+    });
+  }
+
+  /** Broadcast events and, once this probe has offered, the engine's page events. */
+  on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void {
+    const listeners = this.#listeners.get(name) ?? new Set();
+    this.#listeners.set(name, listeners);
+    // Routed by name: a listener only sees its own event's payloads.
+    const untyped = listener as (payload: unknown) => void;
+    listeners.add(untyped);
+    return () => {
+      listeners.delete(untyped);
+    };
+  }
+
+  /** The next `name` event, or a rejection after `timeoutMs`. */
+  next<K extends EventName>(name: K, timeoutMs = 10_000): Promise<EventPayload<K>> {
+    return new Promise((done, fail) => {
+      const timer = setTimeout(() => {
+        off();
+        fail(new Error(`no ${name} event within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const off = this.on(name, (payload) => {
+        clearTimeout(timer);
+        off();
+        done(payload);
+      });
     });
   }
 

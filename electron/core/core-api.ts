@@ -1,6 +1,7 @@
 import type { BridgeHost, DoorsView } from '../../shared/bridge/contract.ts';
 import type { DoorId } from '../../shared/doors/registry.ts';
 import type { Call } from '../../shared/model/line-table.ts';
+import type { EngineHost } from './engine-host.ts';
 import type { SecretCodec } from './store/secret-store.ts';
 
 /**
@@ -26,6 +27,8 @@ export interface IncomingCallAlert {
 
 export interface Core {
   readonly bridge: BridgeHost;
+  /** The page hosting the SIP engine: the SIP backend's link, and what tests drive directly. */
+  readonly engine: EngineHost;
   /** Fires once per call when it starts ringing; the shell turns it into a notification. */
   onIncomingCall(listener: (alert: IncomingCallAlert) => void): () => void;
   /** Every door's status now: `serve` prints their ready lines, tests read their ports. */

@@ -6,6 +6,7 @@ import { createBackend } from './backends/registry.ts';
 import { createBridgeHost } from './bridge-host.ts';
 import type { Core, CoreOptions, IncomingCallAlert } from './core-api.ts';
 import { DoorSet } from './doors/door-set.ts';
+import { EngineHost } from './engine-host.ts';
 import { IntegrationLog } from './integration-log.ts';
 import { SettingsService } from './settings-service.ts';
 import { Signal } from './signal.ts';
@@ -43,9 +44,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const initial = settingsStore.get();
   const log = new IntegrationLog();
+  // One for the core's lifetime: pages offer to host whichever backend is active.
+  const engine = new EngineHost();
   const switchboard = new Switchboard({
     lines: initial.lines,
-    backend: (report) => createBackend(initial.extension, { report, secrets }),
+    backend: (report) => createBackend(initial.extension, { report, secrets, engine }),
     // Stored before anyone is told: an acknowledged call is on disk, ended or still on
     // its line (and then found as interrupted after a crash).
     journal: ({ line, call, ended }) => {
@@ -93,6 +96,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
       command: (command: Command) => switchboard.execute(command),
       saveSettings: (input: unknown) => settings.save(input),
+      ...engine.handlers,
     },
     {
       lines: switchboard.linesChanged,
@@ -105,12 +109,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   return {
     bridge,
+    engine,
     warnings,
     onIncomingCall: (listener) => incoming.on(listener),
     doors: () => doors.view(),
     async close() {
       await doors.close();
+      // After the backend, which may still ask its page to stop.
       await switchboard.close();
+      engine.close();
       history.close();
     },
   };

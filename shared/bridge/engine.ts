@@ -20,7 +20,7 @@ import { CommandSchema } from '../model/command.ts';
 export const EngineAccountSchema = z
   .object({
     /** ws:// or wss:// URL of the PBX's WebSocket. */
-    server: z.string().url().max(512),
+    server: z.url().max(512),
     /** sip:user@domain */
     uri: z.string().min(5).max(512),
     authorizationUser: z.string().min(1).max(128),
@@ -89,7 +89,16 @@ export const EngineReplySchema = z.object({
     z.object({ ok: z.literal(true), value: z.null() }),
     z.object({
       ok: z.literal(false),
-      error: z.object({ code: z.string().max(64), message: z.string().max(512) }),
+      /**
+       * `code` is a CommandError code where one fits ('not-capable', 'backend-unavailable',
+       * 'refused-by-far-end' with the SIP `status`, 'timed-out'); the core reads any other
+       * code as the engine having failed (backend-unavailable, the code kept in the message).
+       */
+      error: z.object({
+        code: z.string().max(64),
+        message: z.string().max(512),
+        status: z.number().int().min(100).max(699).optional(),
+      }),
     }),
   ]),
 });

@@ -1,6 +1,7 @@
 import type { CommandError } from '../../../shared/model/command-error.ts';
 import { COMMAND_KINDS, type Command } from '../../../shared/model/command.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
+import { EngineHost } from '../engine-host.ts';
 import { Signal } from '../signal.ts';
 import type { SecretStore } from '../store/secret-store.ts';
 import type { Backend, BackendStatus, ReportEvent } from './backend.ts';
@@ -42,6 +43,7 @@ export function pbxEventsBackend(report: ReportEvent): Backend {
     report,
     settings: { type: 'pbx-events' },
     secrets: emptySecrets,
+    engine: new EngineHost(),
   });
 }
 

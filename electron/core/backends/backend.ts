@@ -5,6 +5,7 @@ import type { Command, CommandKind } from '../../../shared/model/command.ts';
 import type { LineTable } from '../../../shared/model/line-table.ts';
 import type { Extension, ExtensionType } from '../../../shared/model/settings.ts';
 import type { Result } from '../../../shared/result.ts';
+import type { EngineHost } from '../engine-host.ts';
 import type { Signal } from '../signal.ts';
 import type { SecretStore } from '../store/secret-store.ts';
 
@@ -42,6 +43,11 @@ export interface BackendContext<T extends ExtensionType> {
   readonly settings: Extract<Extension, { type: T }>;
   /** Where its password lives; never in its settings. */
   readonly secrets: SecretStore;
+  /**
+   * The page that hosts the SIP engine, for backends that run in a page; one for the
+   * core's lifetime, whichever backend is active. Others ignore it.
+   */
+  readonly engine: EngineHost;
 }
 
 export type BackendFactory<T extends ExtensionType = ExtensionType> = (

@@ -1,4 +1,5 @@
 import type { Extension, ExtensionType } from '../../../shared/model/settings.ts';
+import { EngineHost } from '../engine-host.ts';
 import type { Backend, BackendContext, BackendFactory } from './backend.ts';
 import { createPbxEventsBackend } from './pbx-events.ts';
 import { createSipBackend } from './sip.ts';
@@ -9,13 +10,20 @@ export const BACKENDS: { readonly [T in ExtensionType]: BackendFactory<T> } = {
   sip: createSipBackend,
 };
 
+/**
+ * What the core gives every backend besides its own settings. `engine` is optional here
+ * only because settings-service.ts does not pass it yet when the extension type changes;
+ * until it does, a backend made there gets an engine host no page can reach, whose
+ * requests answer backend-unavailable.
+ */
+export type BackendParts = Omit<BackendContext<ExtensionType>, 'settings' | 'engine'> & {
+  readonly engine?: EngineHost;
+};
+
 /** The backend for the extension settings, each type's factory given its own fields. */
-export function createBackend(
-  extension: Extension,
-  context: Omit<BackendContext<ExtensionType>, 'settings'>,
-): Backend {
+export function createBackend(extension: Extension, parts: BackendParts): Backend {
   // The compiler cannot pair a key with its own factory across a union; the registry type
   // above does, so widening here is safe.
   const factory = BACKENDS[extension.type] as BackendFactory;
-  return factory({ ...context, settings: extension });
+  return factory({ ...parts, engine: parts.engine ?? new EngineHost(), settings: extension });
 }

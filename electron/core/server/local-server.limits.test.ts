@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Socket } from 'node:net';
-import type { BridgeHost, InvokeName } from '../../../shared/bridge/contract.ts';
+import type { BridgeHost } from '../../../shared/bridge/contract.ts';
 import type { WebSocket } from 'ws';
 import {
   TEST,
@@ -15,6 +15,7 @@ import {
   exchange,
   replies,
   closed,
+  withFault,
 } from './server.test-support.ts';
 import { httpRequest } from '../core.test-support.ts';
 
@@ -25,13 +26,11 @@ function request(client: WebSocket, id: number, name = 'snapshot'): void {
 /** The browser target's local server under faults and at its limits. */
 describe('local server: faults and limits', () => {
   it('answers internal when the core throws, and keeps the client', TEST, async (t) => {
-    const failing = (bridge: BridgeHost): BridgeHost => ({
-      on: bridge.on.bind(bridge),
-      invoke: <K extends InvokeName>(name: K, request: unknown) => {
+    const failing = (bridge: BridgeHost): BridgeHost =>
+      withFault(bridge, (name, next) => {
         if (name === 'command') throw new Error('injected fault');
-        return bridge.invoke(name, request);
-      },
-    });
+        return next();
+      });
     const running = await start(failing);
     const logged = t.mock.method(console, 'error', () => undefined);
     try {
@@ -88,13 +87,11 @@ describe('local server: faults and limits', () => {
       const gate = new Promise<void>((resolve) => {
         release = resolve;
       });
-      const slow = (bridge: BridgeHost): BridgeHost => ({
-        on: bridge.on.bind(bridge),
-        invoke: async <K extends InvokeName>(name: K, body: unknown) => {
+      const slow = (bridge: BridgeHost): BridgeHost =>
+        withFault(bridge, async (name, next) => {
           if (name === 'snapshot') await gate;
-          return bridge.invoke(name, body);
-        },
-      });
+          return next();
+        });
       const running = await start(slow);
       try {
         const client = await open(running);

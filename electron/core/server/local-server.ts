@@ -4,10 +4,11 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
   BRIDGE,
-  EVENT_NAMES,
+  BROADCAST_NAMES,
   type BridgeHost,
   type BridgeResult,
   type InvokeName,
+  type PageSession,
 } from '../../../shared/bridge/contract.ts';
 import {
   WIRE_MAX_MESSAGE_BYTES,
@@ -96,7 +97,7 @@ export class LocalServer {
       return err(`cannot serve the Comms Manager on 127.0.0.1:${options.port}: ${opened.error}`);
     }
     local.#http = opened.value;
-    for (const name of EVENT_NAMES) {
+    for (const name of BROADCAST_NAMES) {
       local.#unsubscribe.push(
         options.bridge.on(name, (payload) => {
           local.#broadcast({ type: 'event', name, payload });
@@ -147,13 +148,23 @@ export class LocalServer {
     const refusal = this.#upgradeRefusal(request);
     if (refusal) return refusal;
     this.#sockets.handleUpgrade(request, socket, head, (client) => {
+      // Each socket is one page to the core: its requests come from that page, and events
+      // meant for that page alone go down this socket only. 'close' follows terminate too.
+      const session = this.#options.bridge.attach({
+        send: (name, payload) => {
+          this.#send(client, { type: 'event', name, payload });
+        },
+      });
+      client.once('close', () => {
+        session.detach();
+      });
       // A frame over WIRE_MAX_MESSAGE_BYTES or with invalid UTF-8: ws has already sent the
       // close frame saying why (1009, 1007); don't wait for a broken peer to answer it.
       client.on('error', () => {
         client.terminate();
       });
       client.on('message', (data: RawData) => {
-        void this.#answer(client, data);
+        void this.#answer(client, session, data);
       });
     });
     return null;
@@ -172,7 +183,7 @@ export class LocalServer {
     return null;
   }
 
-  async #answer(client: WebSocket, data: RawData): Promise<void> {
+  async #answer(client: WebSocket, session: PageSession, data: RawData): Promise<void> {
     let json: unknown;
     try {
       json = JSON.parse(rawToString(data));
@@ -199,15 +210,19 @@ export class LocalServer {
     }
     this.#inFlight.set(client, inFlight + 1);
     this.#load.peakInFlight = Math.max(this.#load.peakInFlight, inFlight + 1);
-    const result = await this.#invoke(name, request);
+    const result = await this.#invoke(session, name, request);
     this.#inFlight.set(client, (this.#inFlight.get(client) ?? 1) - 1);
     this.#send(client, { type: 'reply', id, result });
   }
 
   /** The core's bridge checks the request against its channel's schema; here, never a throw. */
-  async #invoke(name: InvokeName, request: unknown): Promise<BridgeResult<unknown>> {
+  async #invoke(
+    session: PageSession,
+    name: InvokeName,
+    request: unknown,
+  ): Promise<BridgeResult<unknown>> {
     try {
-      return await this.#options.bridge.invoke(name, request);
+      return await session.invoke(name, request);
     } catch (error) {
       const { channel } = BRIDGE[name];
       console.error(`The core failed on ${channel}:`, error);

@@ -5,7 +5,12 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { WebSocket } from 'ws';
-import type { BridgeHost, BridgeResult } from '../../../shared/bridge/contract.ts';
+import type {
+  BridgeHost,
+  BridgeResult,
+  InvokeName,
+  InvokeResponse,
+} from '../../../shared/bridge/contract.ts';
 import type { WireMessage } from '../../../shared/bridge/wire.ts';
 import type { Core } from '../core-api.ts';
 import { createCore } from '../core.ts';
@@ -85,6 +90,34 @@ export async function start(wrap?: (bridge: BridgeHost) => BridgeHost): Promise<
   };
 }
 
+/** Runs in front of each invoke; `next` is the core's own answer. */
+export type InvokeFault = (
+  name: InvokeName,
+  next: () => Promise<BridgeResult<unknown>>,
+) => Promise<BridgeResult<unknown>>;
+
+/** `bridge` with `fault` in front of every invoke, a page's (through its session) or not. */
+export function withFault(bridge: BridgeHost, fault: InvokeFault): BridgeHost {
+  // The fault hands back what `next` answered, or an error: the channel's type either way.
+  const wrap = <K extends InvokeName>(
+    name: K,
+    next: () => Promise<BridgeResult<InvokeResponse<K>>>,
+  ) => fault(name, next) as Promise<BridgeResult<InvokeResponse<K>>>;
+  return {
+    on: bridge.on.bind(bridge),
+    invoke: (name, request) => wrap(name, () => bridge.invoke(name, request)),
+    attach(page) {
+      const session = bridge.attach(page);
+      return {
+        invoke: (name, request) => wrap(name, () => session.invoke(name, request)),
+        detach: () => {
+          session.detach();
+        },
+      };
+    },
+  };
+}
+
 export type Opened =
   | { readonly ok: true; readonly client: WebSocket }
   | { readonly ok: false; readonly status: number };
@@ -154,6 +187,39 @@ export function invoke(
   });
   client.send(JSON.stringify({ id, name, request }));
   return within(reply, `the answer to ${name}`);
+}
+
+export interface PageEvents {
+  /** Every event `client` has received since `eventsOn`, in order. */
+  readonly seen: readonly { readonly name: string; readonly payload: unknown }[];
+  /** The oldest `name` event not taken yet, waiting up to `ms` for one. */
+  next(name: string, ms?: number): Promise<unknown>;
+}
+
+/** Events on `client` from now on, broadcast or for that page alone, kept until taken. */
+export function eventsOn(client: WebSocket): PageEvents {
+  const seen: { name: string; payload: unknown }[] = [];
+  const untaken = new Map<string, unknown[]>();
+  const waiting = new Map<string, ((payload: unknown) => void)[]>();
+  client.on('message', (data: Buffer) => {
+    const message = JSON.parse(data.toString('utf8')) as WireMessage;
+    if (message.type !== 'event') return;
+    seen.push({ name: message.name, payload: message.payload });
+    const waiter = waiting.get(message.name)?.shift();
+    if (waiter) waiter(message.payload);
+    else untaken.set(message.name, [...(untaken.get(message.name) ?? []), message.payload]);
+  });
+  return {
+    seen,
+    next(name, ms = WAIT_MS) {
+      const queued = untaken.get(name);
+      if (queued?.length) return Promise.resolve(queued.shift());
+      const arrived = new Promise<unknown>((resolve) => {
+        waiting.set(name, [...(waiting.get(name) ?? []), resolve]);
+      });
+      return within(arrived, `a ${name} event`, ms);
+    },
+  };
 }
 
 /** The next `count` replies on `client`, by id, whatever their order. */
