@@ -29,8 +29,15 @@ export function resolveAppFile(root: string, url: string): AppFileLookup {
   return resolveStaticFile(root, parsed.pathname);
 }
 
-/** The app scheme reaches the core over IPC, so the page connects nowhere but itself. */
+/**
+ * The app scheme reaches the core over IPC, so the page connects nowhere but itself and,
+ * with the SIP softphone, the configured server's WebSocket origin (`connectSources`).
+ */
 export const APP_CSP = contentSecurityPolicy();
 
 /** Sent with every response of the app scheme, errors included. */
 export const APP_SECURITY_HEADERS = securityHeaders();
+
+/** The headers with the origins the page's engine connects to now (exactly those). */
+export const appSecurityHeaders = (connectSources: readonly string[]) =>
+  securityHeaders(connectSources);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
 import { APP_SCHEME } from './app-origin.ts';
-import { APP_SECURITY_HEADERS, resolveAppFile } from './app-files.ts';
+import { APP_SECURITY_HEADERS, appSecurityHeaders, resolveAppFile } from './app-files.ts';
 import { contentTypeFor } from './core/server/static-files.ts';
 
 /**
@@ -25,8 +25,11 @@ function refusal(status: keyof typeof STATUS_TEXT): Response {
   });
 }
 
-/** Serves `rendererRoot` (the built renderer) over the app scheme. Call once, after ready. */
-export function serveApp(rendererRoot: string): void {
+/**
+ * Serves `rendererRoot` (the built renderer) over the app scheme. Call once, after ready.
+ * `connectSources` names the origins the page may connect to now (the SIP server).
+ */
+export function serveApp(rendererRoot: string, connectSources: () => readonly string[]): void {
   protocol.handle(APP_SCHEME, async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return refusal(405);
     const lookup = resolveAppFile(rendererRoot, request.url);
@@ -37,7 +40,10 @@ export function serveApp(rendererRoot: string): void {
     } catch {
       return refusal(404);
     }
-    const headers = { ...APP_SECURITY_HEADERS, 'Content-Type': contentTypeFor(lookup.file) };
+    const headers = {
+      ...appSecurityHeaders(connectSources()),
+      'Content-Type': contentTypeFor(lookup.file),
+    };
     return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers });
   });
 }

@@ -39,11 +39,11 @@ async function start(): Promise<void> {
   await app.whenReady();
 
   refuseFileScheme();
-  serveApp(path.join(app.getAppPath(), 'dist', 'renderer'));
   const secretCodec = await safeStorageCodec().catch((error: unknown) =>
     unavailableCodec(error instanceof Error ? error.message : String(error)),
   );
   const core = await createCore({ profileDir: app.getPath('userData'), secretCodec });
+  serveApp(path.join(app.getAppPath(), 'dist', 'renderer'), () => core.connectSources());
   for (const warning of core.warnings) console.warn(warning);
 
   const window = createMainWindow({

@@ -31,6 +31,11 @@ export interface Core {
   readonly engine: EngineHost;
   /** Fires once per call when it starts ringing; the shell turns it into a notification. */
   onIncomingCall(listener: (alert: IncomingCallAlert) => void): () => void;
+  /**
+   * Origins the page may connect to besides its own (the SIP server's WebSocket, for the
+   * engine the page hosts): both targets' Content-Security-Policy admits exactly these.
+   */
+  connectSources(): readonly string[];
   /** Every door's status now: `serve` prints their ready lines, tests read their ports. */
   doors(): DoorsView;
   /** Problems found while starting (corrupt settings file, port in use), one line each. */

@@ -8,7 +8,7 @@ import type { Core, CoreOptions, IncomingCallAlert } from './core-api.ts';
 import { DoorSet } from './doors/door-set.ts';
 import { EngineHost } from './engine-host.ts';
 import { IntegrationLog } from './integration-log.ts';
-import { SettingsService } from './settings-service.ts';
+import { SettingsService, type BackendMaker } from './settings-service.ts';
 import { Signal } from './signal.ts';
 import { HistoryStore } from './store/history-store.ts';
 import { openFileSecretStore } from './store/secret-store.ts';
@@ -46,9 +46,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const log = new IntegrationLog();
   // One for the core's lifetime: pages offer to host whichever backend is active.
   const engine = new EngineHost();
+  const backendFor: BackendMaker = (extension, report) =>
+    createBackend(extension, { report, secrets, engine });
   const switchboard = new Switchboard({
     lines: initial.lines,
-    backend: (report) => createBackend(initial.extension, { report, secrets, engine }),
+    backend: (report) => backendFor(initial.extension, report),
     // Stored before anyone is told: an acknowledged call is on disk, ended or still on
     // its line (and then found as interrupted after a crash).
     journal: ({ line, call, ended }) => {
@@ -80,7 +82,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const status = started[id];
     if (status.state === 'failed') warnings.push(`${DOOR_LABELS[id]}: ${status.error}`);
   }
-  const settings = new SettingsService(settingsStore, switchboard, doors, secrets);
+  const settings = new SettingsService(settingsStore, switchboard, doors, secrets, backendFor);
 
   const bridge = createBridgeHost(
     {
@@ -113,6 +115,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     warnings,
     onIncomingCall: (listener) => incoming.on(listener),
     doors: () => doors.view(),
+    connectSources: () => switchboard.backend.connectSources,
     async close() {
       await doors.close();
       // After the backend, which may still ask its page to stop.

@@ -5,13 +5,16 @@ import {
   settingsFieldErrors,
   type Settings,
 } from '../../shared/model/settings.ts';
+import { findControl } from '../../shared/protocols/text.ts';
 import { err, ok } from '../../shared/result.ts';
-import { createBackend } from './backends/registry.ts';
+import type { Backend, ReportEvent } from './backends/backend.ts';
 import type { DoorSet } from './doors/door-set.ts';
 import { Signal } from './signal.ts';
 import type { SecretStore } from './store/secret-store.ts';
 import type { SettingsStore } from './store/settings-store.ts';
 import type { Switchboard } from './switchboard.ts';
+
+export type BackendMaker = (extension: Settings['extension'], report: ReportEvent) => Backend;
 
 /**
  * Applies a settings change all or nothing: validate, prepare every door (bind a new port),
@@ -27,12 +30,17 @@ export class SettingsService {
   readonly #doors: DoorSet;
   readonly #secrets: SecretStore;
 
+  readonly #backendFor: BackendMaker;
+
+  /** `backendFor` makes the backend for an extension (core.ts knows its other parts). */
   constructor(
     store: SettingsStore,
     switchboard: Switchboard,
     doors: DoorSet,
     secrets: SecretStore,
+    backendFor: BackendMaker,
   ) {
+    this.#backendFor = backendFor;
     this.#store = store;
     this.#secrets = secrets;
     this.#settings = store.get();
@@ -57,10 +65,7 @@ export class SettingsService {
 
   async #apply(input: unknown): Promise<BridgeResult<SettingsView>> {
     const { settings: withoutSecrets, password } = takePassword(input);
-    if (
-      password !== undefined &&
-      (password.length > 256 || /[\u0000-\u001f\u007f]/.test(password))
-    ) {
+    if (password !== undefined && (password.length > 256 || findControl(password) !== null)) {
       const message = 'must be at most 256 characters, without control characters';
       return err({
         code: 'invalid-settings',
@@ -143,8 +148,7 @@ export class SettingsService {
     this.#settings = saved.value;
     await doors.value.commit();
     if (extensionChanged) {
-      const secrets = this.#secrets;
-      await board.replaceBackend((report) => createBackend(next.extension, { report, secrets }));
+      await board.replaceBackend((report) => this.#backendFor(next.extension, report));
     }
     this.changed.emit(this.view());
     return ok(this.view());

@@ -20,6 +20,7 @@ export function recordingBackend(executed: Command[]) {
   const backend: Backend = {
     type: 'pbx-events',
     acceptsPushedEvents: false,
+    connectSources: [],
     status: () => status,
     statusChanged,
     execute(command): Promise<Result<null, CommandError>> {

@@ -31,6 +31,11 @@ export interface Backend {
    */
   readonly acceptsPushedEvents: boolean;
   status(): BackendStatus;
+  /**
+   * Origins its engine in the page connects to (the SIP server's WebSocket), which the
+   * page's Content-Security-Policy must admit; empty for backends that run in the core.
+   */
+  readonly connectSources: readonly string[];
   /** Fires whenever `status()` would answer differently. */
   readonly statusChanged: Signal<BackendStatus>;
   execute(command: Command, table: LineTable): Promise<Result<null, CommandError>>;

@@ -15,6 +15,7 @@ const STATUS: BackendStatus = {
 export const createPbxEventsBackend: BackendFactory<'pbx-events'> = ({ report }): Backend => ({
   type: 'pbx-events',
   acceptsPushedEvents: true,
+  connectSources: [],
   status: () => STATUS,
   // Never fires: with nothing to connect to, this backend is always ready.
   statusChanged: new Signal(),

@@ -1,5 +1,4 @@
 import type { Extension, ExtensionType } from '../../../shared/model/settings.ts';
-import { EngineHost } from '../engine-host.ts';
 import type { Backend, BackendContext, BackendFactory } from './backend.ts';
 import { createPbxEventsBackend } from './pbx-events.ts';
 import { createSipBackend } from './sip.ts';
@@ -10,20 +9,13 @@ export const BACKENDS: { readonly [T in ExtensionType]: BackendFactory<T> } = {
   sip: createSipBackend,
 };
 
-/**
- * What the core gives every backend besides its own settings. `engine` is optional here
- * only because settings-service.ts does not pass it yet when the extension type changes;
- * until it does, a backend made there gets an engine host no page can reach, whose
- * requests answer backend-unavailable.
- */
-export type BackendParts = Omit<BackendContext<ExtensionType>, 'settings' | 'engine'> & {
-  readonly engine?: EngineHost;
-};
+/** What the core gives every backend besides its own settings. */
+export type BackendParts = Omit<BackendContext<ExtensionType>, 'settings'>;
 
 /** The backend for the extension settings, each type's factory given its own fields. */
 export function createBackend(extension: Extension, parts: BackendParts): Backend {
   // The compiler cannot pair a key with its own factory across a union; the registry type
   // above does, so widening here is safe.
   const factory = BACKENDS[extension.type] as BackendFactory;
-  return factory({ ...parts, engine: parts.engine ?? new EngineHost(), settings: extension });
+  return factory({ ...parts, settings: extension });
 }

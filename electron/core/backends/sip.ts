@@ -6,7 +6,7 @@ import type {
   RegistrationState,
 } from '../../../shared/bridge/engine.ts';
 import type { Command, CommandKind } from '../../../shared/model/command.ts';
-import { SIP_PASSWORD_SECRET, type SipExtension } from '../../../shared/model/settings.ts';
+import { SIP_PASSWORD_SECRET } from '../../../shared/model/settings.ts';
 import { parseSipServer } from '../../../shared/protocols/sip-server.ts';
 import { Signal } from '../signal.ts';
 import type { Backend, BackendContext, BackendStatus } from './backend.ts';
@@ -155,6 +155,7 @@ export function createSipBackend(context: BackendContext<'sip'>): Backend {
   return {
     type: 'sip',
     acceptsPushedEvents: false,
+    connectSources: server.ok ? [server.value.origin] : [],
     status,
     statusChanged,
     async execute(command: Command) {

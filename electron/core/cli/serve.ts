@@ -92,6 +92,7 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
     port: uiPort,
     rendererDir: RENDERER_DIR,
     bridge: core.bridge,
+    connectSources: () => core.connectSources(),
   });
   if (!server.ok) {
     io.stderr(`callbridge serve: ${server.error}`);

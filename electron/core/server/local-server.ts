@@ -39,6 +39,11 @@ export interface LocalServerOptions {
   readonly rendererDir: string;
   readonly bridge: BridgeHost;
   readonly bridgeLimits?: Partial<BridgeLimits>;
+  /**
+   * Origins the page may connect to besides the bridge (the SIP server's WebSocket), asked
+   * for each response so that a settings change applies to the next page load.
+   */
+  readonly connectSources?: () => readonly string[];
 }
 
 /** How much the bridge's pages have held at most; for diagnosis and tests. */
@@ -91,7 +96,7 @@ export class LocalServer {
         });
       },
       upgrade: (request, socket, head) => local.#upgrade(request, socket, head),
-      refusalHeaders: (port) => securityHeaders(bridgeSources(port)),
+      refusalHeaders: (port) => securityHeaders(local.#connectSources(port)),
     });
     if (!opened.ok) {
       return err(`cannot serve the Comms Manager on 127.0.0.1:${options.port}: ${opened.error}`);
@@ -120,6 +125,10 @@ export class LocalServer {
     return { pages: this.#sockets.clients.size, ...this.#load };
   }
 
+  #connectSources(port: number): string[] {
+    return [...bridgeSources(port), ...(this.#options.connectSources?.() ?? [])];
+  }
+
   async close(): Promise<void> {
     for (const off of this.#unsubscribe) off();
     for (const client of this.#sockets.clients) client.terminate();
@@ -127,7 +136,7 @@ export class LocalServer {
   }
 
   async #serveFile(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const headers = securityHeaders(bridgeSources(this.port));
+    const headers = securityHeaders(this.#connectSources(this.port));
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
       response.end('only GET is served here\n');
