@@ -1,0 +1,197 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventPayload, PageEventName, PageSession } from '../../../shared/bridge/contract.ts';
+import type { EngineCall } from '../../../shared/bridge/engine.ts';
+import { defaultSettings } from '../../../shared/model/settings.ts';
+import type { Core } from '../core-api.ts';
+import { tempDir } from '../core.test-support.ts';
+import { createCore } from '../core.ts';
+import { PLAIN_CODEC } from '../store/secret-store.ts';
+import { digestHa1, NEEDS_PAGE } from './sip.ts';
+
+type Sent = {
+  [K in PageEventName]: { readonly name: K; readonly payload: EventPayload<K> };
+}[PageEventName];
+
+const cores: Core[] = [];
+after(async () => {
+  for (const core of cores) await core.close();
+});
+
+const SECRET = 'correct horse battery staple';
+
+const sipSettings = (password?: string) => {
+  const base = defaultSettings();
+  return {
+    ...base,
+    extension: {
+      type: 'sip',
+      server: 'ws://127.0.0.1:5066/ws',
+      username: '1001',
+      ...(password === undefined ? {} : { password }),
+      displayName: 'Front desk',
+      authUser: '',
+      domain: '',
+      outboundProxy: '',
+      register: true,
+      registerExpires: 600,
+      dtmf: 'rfc4733',
+    },
+  };
+};
+
+/** A real core, and a page attached to its bridge that records what the core sends it. */
+async function coreWithPage() {
+  const dir = tempDir('callbridge-sip-');
+  const core = await createCore({
+    profileDir: dir,
+    portOverrides: { 'listen-port': 0 },
+    secretCodec: PLAIN_CODEC,
+  });
+  cores.push(core);
+  const sent: Sent[] = [];
+  let waiting: (() => void) | null = null;
+  const session: PageSession = core.bridge.attach({
+    send: (name, payload) => {
+      sent.push({ name, payload } as Sent);
+      waiting?.();
+    },
+  });
+  const calls = () => sent.flatMap((event) => (event.name === 'engine' ? [event.payload] : []));
+  /** The next engine call the core sends, within 5 s. */
+  const nextCall = async (after: number): Promise<EngineCall> => {
+    const deadline = Date.now() + 5_000;
+    while (calls().length <= after) {
+      if (Date.now() > deadline) throw new Error('no engine call within 5 s');
+      await new Promise<void>((resolve) => {
+        waiting = resolve;
+        setTimeout(resolve, 100);
+      });
+    }
+    const call = calls()[after];
+    assert.ok(call);
+    return call;
+  };
+  const reply = (call: EngineCall) =>
+    session.invoke('engineReply', { id: call.id, result: { ok: true, value: null } });
+  const backend = async () => {
+    const snapshot = await core.bridge.invoke('snapshot', null);
+    assert.ok(snapshot.ok);
+    return snapshot.value;
+  };
+  return { core, dir, session, calls, nextCall, reply, backend };
+}
+
+describe('SIP backend', () => {
+  it('says it needs the Comms Manager open while no page hosts the engine', async () => {
+    const { core, backend } = await coreWithPage();
+    assert.ok((await core.bridge.invoke('saveSettings', sipSettings(SECRET))).ok);
+    const view = await backend();
+    assert.deepEqual(view.backend.status, {
+      state: 'unavailable',
+      summary: 'Not registered',
+      reason: NEEDS_PAGE,
+    });
+    const refused = await core.bridge.invoke('command', { kind: 'MakeCall', number: '1002' });
+    assert.deepEqual(refused.ok ? null : refused.error.code, 'backend-unavailable');
+    assert.match(refused.ok ? '' : refused.error.message, /needs the Comms Manager open/);
+  });
+
+  it('keeps the password in the secret store, and sends the page only its digest HA1', async () => {
+    const { core, dir, session, nextCall, reply, backend } = await coreWithPage();
+    const saved = await core.bridge.invoke('saveSettings', sipSettings(SECRET));
+    assert.ok(saved.ok, JSON.stringify(saved));
+    assert.deepEqual(saved.value.secretsSet, ['sip.password']);
+    assert.doesNotMatch(readFileSync(join(dir, 'settings.json'), 'utf8'), /horse/);
+    assert.ok((await session.invoke('engineOffer', null)).ok);
+    const start = await nextCall(0);
+    assert.equal(start.request.kind, 'start');
+    assert.ok(start.request.kind === 'start');
+    const { account } = start.request;
+    assert.equal(account.uri, 'sip:1001@127.0.0.1');
+    assert.equal(account.realm, '127.0.0.1');
+    assert.equal(account.ha1, digestHa1('1001', '127.0.0.1', SECRET));
+    await reply(start);
+    const snapshot = JSON.stringify(await backend());
+    assert.doesNotMatch(snapshot, /horse/);
+    assert.doesNotMatch(JSON.stringify(start), /horse/);
+    assert.equal((await backend()).backend.status.state, 'connecting');
+  });
+
+  it('shows the registration the engine reports, and routes commands to it', async () => {
+    const { core, session, nextCall, reply, backend } = await coreWithPage();
+    assert.ok((await core.bridge.invoke('saveSettings', sipSettings(SECRET))).ok);
+    await session.invoke('engineOffer', null);
+    await reply(await nextCall(0));
+    const registered = await session.invoke('engineReport', {
+      kind: 'registration',
+      registration: { state: 'registered', aor: 'sip:1001@127.0.0.1' },
+    });
+    assert.ok(registered.ok, JSON.stringify(registered));
+    const view = await backend();
+    assert.deepEqual(view.backend.status, {
+      state: 'ready',
+      summary: 'Registered as sip:1001@127.0.0.1',
+    });
+    assert.ok(view.capabilities.includes('MakeCall'));
+
+    const dialing = core.bridge.invoke('command', { kind: 'MakeCall', number: '1002' });
+    const command = await nextCall(1);
+    assert.deepEqual(command.request, {
+      kind: 'command',
+      command: { kind: 'MakeCall', number: '1002' },
+    });
+    await reply(command);
+    assert.ok((await dialing).ok);
+
+    // The engine's call events move the line table like any other backend's.
+    const event = await session.invoke('engineReport', {
+      kind: 'call',
+      event: { kind: 'Dialing', line: 1, number: '1002', ref: 'call-id-1' },
+    });
+    assert.ok(event.ok);
+    assert.equal((await backend()).table.lines[0]?.call?.phase, 'dialing');
+
+    const failed = await session.invoke('engineReport', {
+      kind: 'registration',
+      registration: { state: 'failed', reason: '403 wrong user name or password' },
+    });
+    assert.ok(failed.ok);
+    assert.deepEqual((await backend()).backend.status, {
+      state: 'unavailable',
+      summary: 'Registration failed',
+      reason: '403 wrong user name or password',
+    });
+  });
+
+  it('registers again with the HA1 for the realm the registrar names', async () => {
+    const { core, session, nextCall, reply } = await coreWithPage();
+    assert.ok((await core.bridge.invoke('saveSettings', sipSettings(SECRET))).ok);
+    await session.invoke('engineOffer', null);
+    await reply(await nextCall(0));
+    await session.invoke('engineReport', { kind: 'realm', realm: 'asterisk' });
+    const again = await nextCall(1);
+    assert.ok(again.request.kind === 'start');
+    assert.equal(again.request.account.realm, 'asterisk');
+    assert.equal(again.request.account.ha1, digestHa1('1001', 'asterisk', SECRET));
+  });
+
+  it('turns "registration lost" when the hosting page goes away', async () => {
+    const { core, session, nextCall, reply, backend } = await coreWithPage();
+    assert.ok((await core.bridge.invoke('saveSettings', sipSettings(SECRET))).ok);
+    await session.invoke('engineOffer', null);
+    await reply(await nextCall(0));
+    await session.invoke('engineReport', {
+      kind: 'registration',
+      registration: { state: 'registered', aor: 'sip:1001@127.0.0.1' },
+    });
+    session.detach();
+    assert.deepEqual((await backend()).backend.status, {
+      state: 'unavailable',
+      summary: 'Not registered',
+      reason: NEEDS_PAGE,
+    });
+  });
+});
