@@ -1,8 +1,22 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { portBound } from './sip/process.ts';
-import { answeringSipp, kamcmd, registerWithSipp, startRig, type SipRig } from './sip/rig.ts';
+import {
+  answeringSipp,
+  callWithSipp,
+  kamcmd,
+  registerWithSipp,
+  startRig,
+  type SipRig,
+} from './sip/rig.ts';
 import { audioPort, sdpDirection, type RunningSipp, type SippResult } from './sip/sipp.ts';
+import {
+  answerOverWs,
+  callOverWs,
+  registerOverWs,
+  WsSipClient,
+  type CallOptions,
+} from './sip/ws-sip-client.ts';
 
 /**
  * The SIP rig itself, with sipp on both ends: digest authentication, registration,
@@ -27,18 +41,25 @@ const requestsSent = (result: SippResult, method: string) =>
 
 const explain = (result: SippResult) => `${result.errors}\n${result.output.slice(-2000)}`;
 
+/** What a WebRTC SDP has and a plain RTP/AVP one has not. */
+const assertWebRtc = (sdp: string) => {
+  assert.match(sdp, /^m=audio \d+ UDP\/TLS\/RTP\/SAVPF /m);
+  assert.match(sdp, /^a=fingerprint:sha-256 /m);
+  assert.match(sdp, /^a=ice-ufrag:/m);
+  assert.match(sdp, /^a=candidate:/m);
+  assert.match(sdp, /^a=rtcp-mux\s*$/m);
+};
+const assertPlain = (sdp: string) => {
+  assert.match(sdp, /^m=audio \d+ RTP\/AVP /m);
+  assert.doesNotMatch(sdp, /^a=(fingerprint|ice-ufrag|candidate|crypto|setup):/m);
+};
+
 /** sipp 1002 calls sipp 1003 through the rig; both ends' traces. */
 async function call(rig: SipRig, running: RunningSipp[]) {
   const callee = await answeringSipp(rig, '1003', { scenario: 'uas-answer', pauseMs: 100 });
   running.push(callee);
   await registerWithSipp(rig, '1002');
-  const caller = await rig.sipp({
-    scenario: 'uac-call',
-    service: '1003',
-    auth: { user: '1002', password: rig.password('1002') },
-    keys: { caller: '1002' },
-    pauseMs: 200,
-  });
+  const caller = await callWithSipp(rig, { from: '1002', to: '1003', lengthMs: 200 });
   const answered = await callee.done;
   assert.equal(caller.exitCode, 0, `the caller failed: ${explain(caller)}`);
   assert.equal(answered.exitCode, 0, `the callee failed: ${explain(answered)}`);
@@ -124,15 +145,19 @@ describe('SIP rig: Kamailio registrar and proxy with digest authentication', () 
   });
 
   it('answers a call to a known user who is not registered with 480', async () => {
-    const result = await rig.sipp({
-      scenario: 'uac-call',
-      service: '1005',
-      auth: { user: '1002', password: rig.password('1002') },
-      keys: { caller: '1002' },
-      timeoutMs: 5_000,
-    });
+    const result = await callWithSipp(rig, { from: '1002', to: '1005', timeoutMs: 5_000 });
     assert.notEqual(result.exitCode, 0);
     assert.ok(statusLines(result, 'received').includes('SIP/2.0 480 Temporarily Unavailable'));
+  });
+
+  it('passes a 486 from a busy callee back to the caller', async () => {
+    const callee = await answeringSipp(rig, '1003', { scenario: 'uas-busy', pauseMs: 50 });
+    running.push(callee);
+    const caller = await callWithSipp(rig, { from: '1002', to: '1003', timeoutMs: 5_000 });
+    assert.notEqual(caller.exitCode, 0);
+    assert.ok(statusLines(caller, 'received').includes('SIP/2.0 486 Busy Here'), explain(caller));
+    const refused = await callee.done;
+    assert.equal(refused.exitCode, 0, explain(refused));
   });
 
   it('registers again after Kamailio restarts on the same ports, its table empty', async () => {
@@ -154,6 +179,82 @@ describe('SIP rig: Kamailio registrar and proxy with digest authentication', () 
     await rig.restart();
     await registerWithSipp(rig, '1002');
     assert.equal(await rig.registered('1002'), true);
+  });
+});
+
+describe('SIP rig: a WebSocket user agent, as JsSIP connects', () => {
+  let rig: SipRig;
+  let client: WsSipClient | undefined;
+  const running: RunningSipp[] = [];
+  const credentials = () => ({ user: '1004', password: rig.password('1004') });
+
+  before(async () => {
+    rig = await startRig();
+  });
+
+  after(async () => {
+    await client?.close();
+    for (const sipp of running) await sipp.kill();
+    await rig.stop();
+  });
+
+  it('takes the WebSocket upgrade with the "sip" subprotocol and registers with digest auth', async () => {
+    client = await WsSipClient.connect(rig.wsUrl);
+    assert.equal(client.protocol, 'sip');
+    const wrong = await registerOverWs(client, rig.domain, { user: '1004', password: 'nope' });
+    assert.equal(wrong.status, 403);
+    const ok = await registerOverWs(client, rig.domain, credentials());
+    assert.equal(ok.status, 200, ok.raw);
+    assert.deepEqual(await rig.contacts('1004'), [`sip:1004@${client.host};transport=ws`]);
+  });
+
+  it('routes a call from sipp down the WebSocket connection, ACK and BYE included', async () => {
+    assert.ok(client);
+    await registerWithSipp(rig, '1002');
+    const caller = callWithSipp(rig, {
+      from: '1002',
+      to: '1004',
+      scenario: 'uac-call-webrtc',
+      lengthMs: 100,
+    });
+    const { invite, ack, bye } = await answerOverWs(client, '1004');
+    assert.equal(invite.startLine, `INVITE sip:1004@${client.host};transport=ws SIP/2.0`);
+    for (const request of [ack, bye]) assert.match(request.startLine, /transport=ws/);
+    assertWebRtc(invite.body);
+    const result = await caller;
+    assert.equal(result.exitCode, 0, explain(result));
+  });
+
+  /** The WebSocket user 1004 calls a sipp 1003 (WebRTC-shaped SDP, as no rtpengine). */
+  const callSipp = async (options: CallOptions = {}) => {
+    assert.ok(client);
+    const callee = await answeringSipp(rig, '1003', { scenario: 'uas-answer-webrtc' });
+    running.push(callee);
+    const finals = await callOverWs(client, rig.domain, credentials(), '1003', options);
+    const answered = await callee.done;
+    assert.equal(answered.exitCode, 0, explain(answered));
+    return { finals, answered };
+  };
+
+  it('routes a call from the WebSocket user to a sipp user and back', async () => {
+    const { finals, answered } = await callSipp();
+    assert.deepEqual(
+      finals.map((reply) => reply.status),
+      [407, 200, 200],
+    );
+    assertWebRtc(finals[1]?.body ?? '');
+    assert.equal(requestsReceived(answered, 'BYE').length, 1);
+  });
+
+  it('answers a hold re-INVITE (sendonly) with recvonly, as uas-answer promises', async () => {
+    const { finals, answered } = await callSipp({ reinvite: 'sendonly', lengthMs: 100 });
+    assert.deepEqual(
+      finals.map((reply) => reply.status),
+      [407, 200, 200, 200],
+    );
+    assert.equal(sdpDirection(finals[2]?.body ?? ''), 'recvonly');
+    const [, reinvite] = requestsReceived(answered, 'INVITE');
+    assert.equal(sdpDirection(reinvite?.body ?? ''), 'sendonly');
   });
 });
 
@@ -198,5 +299,47 @@ describe('SIP rig with rtpengine in the media path', () => {
     assert.notEqual(ports[3], ports[2], 'the answer reached the caller unchanged');
     assert.match(offerReceived?.body ?? '', /^m=audio \d+ RTP\/AVP /m);
     assert.equal(sdpDirection(offerReceived?.body ?? ''), 'sendrecv');
+  });
+  it('turns a plain offer from sipp into WebRTC for a WebSocket user, and the answer back', async () => {
+    const client = await WsSipClient.connect(rig.wsUrl);
+    try {
+      const registration = await registerOverWs(client, rig.domain, {
+        user: '1004',
+        password: rig.password('1004'),
+      });
+      assert.equal(registration.status, 200);
+      await registerWithSipp(rig, '1002');
+      const calling = callWithSipp(rig, { from: '1002', to: '1004', lengthMs: 100 });
+      const { invite } = await answerOverWs(client, '1004');
+      const caller = await calling;
+      assert.equal(caller.exitCode, 0, explain(caller));
+      assertWebRtc(invite.body);
+      const answer = caller.messages.find(
+        (message) => message.startLine === 'SIP/2.0 200 OK' && message.body !== '',
+      );
+      assertPlain(answer?.body ?? '');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('turns a WebRTC offer from a WebSocket user into plain RTP/AVP for sipp, and back', async () => {
+    const client = await WsSipClient.connect(rig.wsUrl);
+    try {
+      const callee = await answeringSipp(rig, '1003', { scenario: 'uas-answer', pauseMs: 100 });
+      running.push(callee);
+      const credentials = { user: '1004', password: rig.password('1004') };
+      const finals = await callOverWs(client, rig.domain, credentials, '1003');
+      assert.deepEqual(
+        finals.map((reply) => reply.status),
+        [407, 200, 200],
+      );
+      const answered = await callee.done;
+      assert.equal(answered.exitCode, 0, explain(answered));
+      assertPlain(requestsReceived(answered, 'INVITE')[0]?.body ?? '');
+      assertWebRtc(finals[1]?.body ?? '');
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -70,16 +70,17 @@ export function portBound(protocol: 'udp' | 'tcp', port: number): boolean {
 
 /**
  * Waits until `condition` holds, checking every 10 ms, for at most `timeoutMs`. Only for
- * facts no process announces (a port bound or released by another program).
+ * facts no process announces (a port bound or released by another program, an RPC that
+ * answers once a worker has initialised).
  */
 export async function until(
-  condition: () => boolean,
+  condition: () => boolean | Promise<boolean>,
   what: string,
   timeoutMs = 5_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; attempt < 10_000; attempt += 1) {
-    if (condition()) return;
+    if (await condition()) return;
     if (Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

@@ -54,6 +54,8 @@ export interface SipRig {
   contacts(user: string): Promise<readonly string[]>;
   /** Whether the location table has a contact for `user`. */
   registered(user: string): Promise<boolean>;
+  /** Drops every contact of `user` from the location table (ul.rm). */
+  unregister(user: string): Promise<void>;
   /** Kamailio's log (stderr) since it last started. */
   log(): string;
   /** sipp against this rig, to its end. */
@@ -108,6 +110,14 @@ export async function startRig(options: RigOptions = {}): Promise<SipRig> {
         ...(withRtpengine ? ['-A', 'WITH_RTPENGINE'] : []),
       ],
       { cwd: dir, logFile: join(dir, `kamailio-${starts}.log`), ready: /callbridge-rig: ready/ },
+    );
+    // The first SIP worker is up, but the ctl process may not be, and its rtpengine
+    // module answers "Initializing - try later" until it has built its socket list.
+    const rpc = withRtpengine ? ['rtpengine.ping', 'all'] : ['core.version'];
+    const answer = withRtpengine ? /status: success/ : /kamailio/i;
+    await until(
+      async () => answer.test(await kamcmd(dir, rpc).catch(() => '')),
+      `Kamailio to answer ${rpc.join(' ')}`,
     );
   };
   const endKamailio = async (signal: NodeJS.Signals) => {
@@ -180,6 +190,12 @@ export async function startRig(options: RigOptions = {}): Promise<SipRig> {
     },
     contacts,
     registered: async (user) => (await contacts(user)).length > 0,
+    async unregister(user) {
+      const answer = await kamcmd(dir, ['ul.rm', 'location', `s:${user}`]);
+      if (/error/i.test(answer) && !/not found/i.test(answer)) {
+        throw new Error(`ul.rm ${user}: ${answer}`);
+      }
+    },
     log: () => kamailio?.log() ?? '',
     sipp: (sippOptions) => runSipp(target, sippOptions),
     startSipp: (sippOptions) => startSipp(target, sippOptions),
@@ -241,15 +257,17 @@ export function kamcmd(dir: string, args: readonly string[]): Promise<string> {
 }
 
 /**
- * A sipp user agent answering calls for `user` on a port of its own: registers that port
- * (register.xml), then runs `scenario` (uas-answer, uas-busy, ...) and resolves once its
- * socket is bound, ready for the INVITE.
+ * A sipp user agent answering calls for `user` on a port of its own: drops the user's
+ * earlier contacts (an earlier sipp that has ended would get a forked branch of its own
+ * and hold the call up until its timeout), registers that port (register.xml), then runs
+ * `scenario` (uas-answer, uas-busy, ...) and resolves once its socket is bound.
  */
 export async function answeringSipp(
   rig: SipRig,
   user: string,
   options: Omit<SippOptions, 'service' | 'localPort'> & { readonly localPort?: number },
 ): Promise<RunningSipp> {
+  await rig.unregister(user);
   const registration = await registerWithSipp(rig, user, { localPort: options.localPort });
   const uas = await rig.startSipp({
     ...options,
@@ -279,4 +297,29 @@ export async function registerWithSipp(
     throw new Error(`sipp could not register ${user}: ${result.errors}\n${result.output}`);
   }
   return { ...result, localPort };
+}
+
+/**
+ * A sipp call from `from` to `to` (uac-call.xml, or uac-call-webrtc.xml for a browser
+ * without rtpengine), authenticated as `from`, lasting `lengthMs` once answered. Resolves
+ * with sipp's result, whatever the outcome: a refused call is a test's to judge.
+ */
+export function callWithSipp(
+  rig: SipRig,
+  call: {
+    readonly from: string;
+    readonly to: string;
+    readonly scenario?: 'uac-call' | 'uac-call-webrtc';
+    readonly lengthMs?: number;
+    readonly timeoutMs?: number;
+  },
+): Promise<SippResult> {
+  return rig.sipp({
+    scenario: call.scenario ?? 'uac-call',
+    service: call.to,
+    auth: { user: call.from, password: rig.password(call.from) },
+    keys: { caller: call.from },
+    pauseMs: call.lengthMs ?? 200,
+    ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
+  });
 }
