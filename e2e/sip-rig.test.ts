@@ -9,7 +9,7 @@ import {
   startRig,
   type SipRig,
 } from './sip/rig.ts';
-import { audioPort, sdpDirection, type RunningSipp, type SippResult } from './sip/sipp.ts';
+import { audioPort, sdpDirection, type SippResult } from './sip/sipp.ts';
 import {
   answerOverWs,
   callOverWs,
@@ -55,9 +55,8 @@ const assertPlain = (sdp: string) => {
 };
 
 /** sipp 1002 calls sipp 1003 through the rig; both ends' traces. */
-async function call(rig: SipRig, running: RunningSipp[]) {
+async function call(rig: SipRig) {
   const callee = await answeringSipp(rig, '1003', { scenario: 'uas-answer', pauseMs: 100 });
-  running.push(callee);
   await registerWithSipp(rig, '1002');
   const caller = await callWithSipp(rig, { from: '1002', to: '1003', lengthMs: 200 });
   const answered = await callee.done;
@@ -68,14 +67,13 @@ async function call(rig: SipRig, running: RunningSipp[]) {
 
 describe('SIP rig: Kamailio registrar and proxy with digest authentication', () => {
   let rig: SipRig;
-  const running: RunningSipp[] = [];
 
   before(async () => {
     rig = await startRig();
   });
 
+  // stop() also kills any sipp a failed test left running, by process group.
   after(async () => {
-    for (const sipp of running) await sipp.kill();
     await rig.stop();
   });
 
@@ -120,7 +118,7 @@ describe('SIP rig: Kamailio registrar and proxy with digest authentication', () 
   });
 
   it('routes a call between two sipp users along the Record-Route set', async () => {
-    const { caller, callee } = await call(rig, running);
+    const { caller, callee } = await call(rig);
     assert.deepEqual(
       statusLines(caller, 'received').filter((line) => !line.includes(' 100 ')),
       [
@@ -152,7 +150,6 @@ describe('SIP rig: Kamailio registrar and proxy with digest authentication', () 
 
   it('passes a 486 from a busy callee back to the caller', async () => {
     const callee = await answeringSipp(rig, '1003', { scenario: 'uas-busy', pauseMs: 50 });
-    running.push(callee);
     const caller = await callWithSipp(rig, { from: '1002', to: '1003', timeoutMs: 5_000 });
     assert.notEqual(caller.exitCode, 0);
     assert.ok(statusLines(caller, 'received').includes('SIP/2.0 486 Busy Here'), explain(caller));
@@ -162,14 +159,30 @@ describe('SIP rig: Kamailio registrar and proxy with digest authentication', () 
 
   it('registers again after Kamailio restarts on the same ports, its table empty', async () => {
     const { udpPort, wsPort } = rig;
-    await registerWithSipp(rig, '1001');
-    assert.equal(await rig.registered('1001'), true);
-    await rig.restart();
+    const credentials = { user: '1005', password: rig.password('1005') };
+    const before = await WsSipClient.connect(rig.wsUrl);
+    try {
+      assert.equal((await registerOverWs(before, rig.domain, credentials)).status, 200);
+      await registerWithSipp(rig, '1001');
+      await rig.restart();
+      // The WebSocket went down with Kamailio, as a softphone's would.
+      await before.closed;
+    } finally {
+      await before.close();
+    }
     assert.equal(rig.udpPort, udpPort);
     assert.equal(rig.wsPort, wsPort);
     assert.equal(await rig.registered('1001'), false);
+    assert.equal(await rig.registered('1005'), false);
     await registerWithSipp(rig, '1001');
     assert.equal(await rig.registered('1001'), true);
+    const after = await WsSipClient.connect(rig.wsUrl);
+    try {
+      assert.equal((await registerOverWs(after, rig.domain, credentials)).status, 200);
+      assert.equal(await rig.registered('1005'), true);
+    } finally {
+      await after.close();
+    }
   });
 
   it('closes its ports when killed, and comes back on restart()', async () => {
@@ -185,7 +198,6 @@ describe('SIP rig: Kamailio registrar and proxy with digest authentication', () 
 describe('SIP rig: a WebSocket user agent, as JsSIP connects', () => {
   let rig: SipRig;
   let client: WsSipClient | undefined;
-  const running: RunningSipp[] = [];
   const credentials = () => ({ user: '1004', password: rig.password('1004') });
 
   before(async () => {
@@ -194,7 +206,6 @@ describe('SIP rig: a WebSocket user agent, as JsSIP connects', () => {
 
   after(async () => {
     await client?.close();
-    for (const sipp of running) await sipp.kill();
     await rig.stop();
   });
 
@@ -229,7 +240,6 @@ describe('SIP rig: a WebSocket user agent, as JsSIP connects', () => {
   const callSipp = async (options: CallOptions = {}) => {
     assert.ok(client);
     const callee = await answeringSipp(rig, '1003', { scenario: 'uas-answer-webrtc' });
-    running.push(callee);
     const finals = await callOverWs(client, rig.domain, credentials(), '1003', options);
     const answered = await callee.done;
     assert.equal(answered.exitCode, 0, explain(answered));
@@ -260,14 +270,12 @@ describe('SIP rig: a WebSocket user agent, as JsSIP connects', () => {
 
 describe('SIP rig with rtpengine in the media path', () => {
   let rig: SipRig;
-  const running: RunningSipp[] = [];
 
   before(async () => {
     rig = await startRig({ rtpengine: true });
   });
 
   after(async () => {
-    for (const sipp of running) await sipp.kill();
     await rig.stop();
   });
 
@@ -276,7 +284,7 @@ describe('SIP rig with rtpengine in the media path', () => {
   });
 
   it('puts rtpengine between the two ends of a call, both ways', async () => {
-    const { caller, callee } = await call(rig, running);
+    const { caller, callee } = await call(rig);
     const [offerSent] = requestsSent(caller, 'INVITE').slice(-1);
     const [offerReceived] = requestsReceived(callee, 'INVITE');
     const answerSent = callee.messages.find(
@@ -327,7 +335,6 @@ describe('SIP rig with rtpengine in the media path', () => {
     const client = await WsSipClient.connect(rig.wsUrl);
     try {
       const callee = await answeringSipp(rig, '1003', { scenario: 'uas-answer', pauseMs: 100 });
-      running.push(callee);
       const credentials = { user: '1004', password: rig.password('1004') };
       const finals = await callOverWs(client, rig.domain, credentials, '1003');
       assert.deepEqual(

@@ -93,6 +93,20 @@ process.once('exit', () => {
   for (const group of live) signalGroup(group, 'SIGKILL');
 });
 
+/**
+ * Kills the process group `pid` leads if this Node process exits first (a test file that
+ * crashed or timed out); the returned function forgets it once it has been reaped.
+ */
+export function killAtExit(pid: number): () => void {
+  live.add(pid);
+  return () => live.delete(pid);
+}
+
+/** SIGKILL to the process group `pid` leads (spawned with `detached: true`). */
+export function killGroup(pid: number): void {
+  signalGroup(pid, 'SIGKILL');
+}
+
 function signalGroup(group: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-group, signal);
@@ -134,10 +148,10 @@ export async function startDaemon(
     await new Promise((resolve) => child.once('error', resolve));
     throw new Error(`${command} did not start`);
   }
-  live.add(pid);
+  const forget = killAtExit(pid);
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => {
-      live.delete(pid);
+      forget();
       resolve(code);
     });
   });

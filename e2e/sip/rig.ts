@@ -13,7 +13,7 @@ import {
   until,
   type Daemon,
 } from './process.ts';
-import { runSipp, startSipp, type RunningSipp, type SippOptions, type SippResult } from './sipp.ts';
+import { startSipp, type RunningSipp, type SippOptions, type SippResult } from './sipp.ts';
 
 /**
  * The SIP test rig (DESIGN.md, "Real components"): Kamailio from Debian as registrar and
@@ -60,9 +60,9 @@ export interface SipRig {
   log(): string;
   /** sipp against this rig, to its end. */
   sipp(options: SippOptions): Promise<SippResult>;
-  /** sipp against this rig, in the background (a UAS); `kill()` it in `after`. */
+  /** sipp against this rig, in the background (a UAS); stop() kills it if still running. */
   startSipp(options: SippOptions): Promise<RunningSipp>;
-  /** Ends Kamailio and rtpengine, then removes the folder. Safe to call twice. */
+  /** Kills any sipp still running, ends Kamailio and rtpengine, removes the folder. Safe to call twice. */
   stop(): Promise<void>;
   /** Kamailio stops (SIGTERM) and starts again on the same ports, its location table empty. */
   restart(): Promise<void>;
@@ -132,10 +132,21 @@ export async function startRig(options: RigOptions = {}): Promise<SipRig> {
     );
   };
 
+  const target = { domain: DOMAIN, udpPort, dir };
+  const sipps = new Set<RunningSipp>();
+  const sippAgainstRig = async (sippOptions: SippOptions) => {
+    const sipp = await startSipp(target, sippOptions);
+    sipps.add(sipp);
+    void sipp.done.then(() => sipps.delete(sipp));
+    return sipp;
+  };
+
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    // A test that failed half-way may have left a sipp waiting for a message.
+    await Promise.all([...sipps].map((sipp) => sipp.kill()));
     await endKamailio('SIGTERM');
     if (rtpengine) await endDaemon(rtpengine, 'SIGTERM');
     rtpengine = undefined;
@@ -170,7 +181,6 @@ export async function startRig(options: RigOptions = {}): Promise<SipRig> {
     throw error;
   }
 
-  const target = { domain: DOMAIN, udpPort, dir };
   const contacts = async (user: string) => {
     const dump = await kamcmd(dir, ['ul.lookup', 'location', `s:${user}`]);
     return [...dump.matchAll(/^\s*Address: (\S+)/gm)].map((match) => match[1] ?? '');
@@ -197,8 +207,8 @@ export async function startRig(options: RigOptions = {}): Promise<SipRig> {
       }
     },
     log: () => kamailio?.log() ?? '',
-    sipp: (sippOptions) => runSipp(target, sippOptions),
-    startSipp: (sippOptions) => startSipp(target, sippOptions),
+    sipp: async (sippOptions) => (await sippAgainstRig(sippOptions)).done,
+    startSipp: sippAgainstRig,
     stop,
     async restart() {
       if (stopped) throw new Error('the rig was stopped');

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { binary, freeUdpPort, portBound, until } from './process.ts';
+import { binary, freeUdpPort, killAtExit, killGroup, portBound, until } from './process.ts';
 
 /**
  * sipp against the rig, bounded in time and in calls (-m 1), its SIP messages traced to
@@ -111,20 +111,25 @@ export async function startSipp(target: SippTarget, options: SippOptions): Promi
     ...(options.mediaPort === undefined ? [] : ['-mp', String(options.mediaPort)]),
     ...(options.pauseMs === undefined ? [] : ['-d', String(options.pauseMs)]),
   ];
+  // A group of its own, so that a crashed test file's exit can still end it.
   const child = spawn(binary('sipp'), args, {
     cwd: target.dir,
+    detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const pid = child.pid ?? 0;
+  const forget = pid === 0 ? () => undefined : killAtExit(pid);
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-OUTPUT_KEPT);
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 5_000);
+  const killer = setTimeout(() => killGroup(pid), timeoutMs + 5_000);
   const done = new Promise<SippResult>((resolve) => {
     child.once('close', (code) => {
       clearTimeout(killer);
+      forget();
       resolve({
         exitCode: code,
         messages: parseTrace(readIfThere(`${base}.messages.log`)),
@@ -146,12 +151,12 @@ export async function startSipp(target: SippTarget, options: SippOptions): Promi
   // A caller that only awaits `done` must not see an unhandled rejection from `bound`.
   bound.catch(() => undefined);
   return {
-    pid: child.pid ?? 0,
+    pid,
     port,
     bound,
     done,
     kill: () => {
-      if (!ended) child.kill('SIGKILL');
+      if (!ended) killGroup(pid);
       return done;
     },
   };

@@ -125,9 +125,12 @@ export class WsSipClient {
   readonly #inbox: SipMessage[] = [];
   readonly #waiters = new Set<Waiter>();
   #closed = false;
+  /** Resolves when the connection closes, from either end (a Kamailio going away). */
+  readonly closed: Promise<void>;
 
   private constructor(socket: WebSocket) {
     this.#socket = socket;
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('message', (data: Buffer) => {
       const message = parseSip(data.toString());
       for (const waiter of this.#waiters) {
@@ -223,11 +226,8 @@ export class WsSipClient {
   }
 
   close(): Promise<void> {
-    if (this.#closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#socket.once('close', () => resolve());
-      this.#socket.close();
-    });
+    if (!this.#closed) this.#socket.close();
+    return this.closed;
   }
 }
 
