@@ -111,13 +111,16 @@ export class CallBook {
   /** Puts every connected call but `except` on hold: one call is heard at a time. */
   holdOthers(except: SipCall | null): void {
     for (const call of this.calls) {
-      if (call !== except && call.phase === 'established') call.session.hold();
+      if (call !== except && call.phase === 'established') call.setHold(true);
     }
   }
 
   /** For a core that reconnected: every call as it stands now. */
   resync(): void {
-    for (const call of this.calls) call.announce();
+    const { lines } = this.table;
+    for (const call of this.calls) {
+      call.resync(lines.find((entry) => entry.line === call.line)?.call ?? null);
+    }
   }
 
   /**

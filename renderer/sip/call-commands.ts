@@ -109,31 +109,26 @@ function drop(scope: CommandScope, line: number | undefined): Outcome {
 function hold(scope: CommandScope, line: number | undefined): Outcome {
   const call = find(scope, line, FITS.hold, 'hold');
   if (!isCall(call)) return err(call);
-  if (call.phase === 'held') return ok(null);
-  if (call.phase !== 'established') return wrongPhase(call, 'held');
-  return call.session.hold()
-    ? ok(null)
-    : refuse('not-allowed-now', `the call on line ${call.line} is being renegotiated; try again`);
+  if (!FITS.connected(call)) return wrongPhase(call, 'held');
+  call.setHold(true);
+  return ok(null);
 }
 
 function retrieve(scope: CommandScope, line: number | undefined): Outcome {
   const call = find(scope, line, FITS.retrieve, 'retrieve');
   if (!isCall(call)) return err(call);
-  if (call.phase === 'established') return ok(null);
-  if (call.phase !== 'held') return wrongPhase(call, 'retrieved');
+  if (!FITS.connected(call)) return wrongPhase(call, 'retrieved');
   scope.book.holdOthers(call);
-  return call.session.unhold()
-    ? ok(null)
-    : refuse('not-allowed-now', `the call on line ${call.line} is being renegotiated; try again`);
+  call.setHold(false);
+  return ok(null);
 }
 
 function alternate(scope: CommandScope): Outcome {
   const held = scope.book.calls.find((call) => call.phase === 'held');
   if (held === undefined) return refuse('no-call', 'there is no held call to swap to');
   scope.book.holdOthers(held);
-  return held.session.unhold()
-    ? ok(null)
-    : refuse('not-allowed-now', `the call on line ${held.line} is being renegotiated; try again`);
+  held.setHold(false);
+  return ok(null);
 }
 
 function transfer(scope: CommandScope, command: Extract<Command, { kind: 'Transfer' }>): Outcome {
@@ -184,9 +179,10 @@ function divert(scope: CommandScope, command: Extract<Command, { kind: 'Divert' 
   if (!FITS.answer(call)) return wrongPhase(call, 'diverted');
   const dialled = target(scope, command.target);
   if (!('target' in dialled)) return err(dialled);
+  call.log(`diverting ${call.party.number} to ${dialled.number}`);
   return attempt('the call could not be diverted', () => {
     call.diverted = true;
-    call.refusedWith = `302 Moved Temporarily (to ${dialled.number})`;
+    call.refusedWith = '302 Moved Temporarily';
     call.session.terminate({
       status_code: 302,
       reason_phrase: 'Moved Temporarily',

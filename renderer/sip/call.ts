@@ -1,7 +1,7 @@
 import type { EndEvent, IncomingEvent, OutgoingEvent, RTCSession } from 'jssip/lib/RTCSession';
 import type { IncomingResponse } from 'jssip/lib/SIPMessage';
 import type { CallEvent } from '../../shared/model/call-event.ts';
-import type { CallPhase, Direction } from '../../shared/model/line-table.ts';
+import type { Call, CallPhase, Direction } from '../../shared/model/line-table.ts';
 import {
   ENGINE_STOPPED,
   endLogLine,
@@ -10,6 +10,7 @@ import {
   type SessionEnd,
 } from './call-end.ts';
 import type { CallSlot } from './call-choice.ts';
+import { announceEvents, resyncEvents, type LiveCall } from './call-resync.ts';
 import { describeParty, type Party } from './party.ts';
 import type { Report } from './registration.ts';
 import { statusWords } from './reason.ts';
@@ -41,6 +42,10 @@ function responseOf(message: EndEvent['message'] | null): SessionEnd['response']
   return { status: response.status_code, reasonPhrase: response.reason_phrase };
 }
 
+/** How long a hold or resume waits for a re-INVITE in flight: 50 × 100 ms. */
+const HOLD_ATTEMPTS = 50;
+const HOLD_RETRY_MS = 100;
+
 /** Call-IDs longer than CallEventSchema's ref are cut the same way every time. */
 export const refOf = (callId: string): string => callId.slice(0, 256);
 
@@ -52,6 +57,9 @@ export class SipCall implements CallSlot {
   readonly session: RTCSession;
   #phase: CallPhase;
   #over = false;
+  /** What Hold/Retrieve last asked for; applied once no re-INVITE is in flight. */
+  #wantHold = false;
+  #holdTimer: ReturnType<typeof setTimeout> | null = null;
   /** Set by the commands before they end the call, for the Terminated reason. */
   transferred = false;
   diverted = false;
@@ -72,7 +80,11 @@ export class SipCall implements CallSlot {
     this.#phase = init.direction === 'inbound' ? 'ringing' : 'dialing';
     this.#hooks = hooks;
     this.#audio = new RemoteAudio(this.ref, (error) => {
-      this.#log({ direction: 'in', summary: `audio from ${this.party.number} blocked`, error });
+      this.#log({
+        direction: 'in',
+        summary: `audio from ${this.party.number} could not be played`,
+        error,
+      });
     });
     this.#wire();
   }
@@ -81,25 +93,55 @@ export class SipCall implements CallSlot {
     return this.#phase;
   }
 
-  /** Incoming / Dialing, then whatever the call has reached: also for a core that reconnected. */
+  /** Incoming for a call from the far end, Dialing for ours: the call's first event. */
   announce(): void {
-    const { line, ref } = this;
-    const { number, callerId } = this.party;
-    const withName = callerId === '' ? {} : { callerId };
-    this.#event(
-      this.direction === 'inbound'
-        ? { kind: 'Incoming', line, ref, number, ...withName }
-        : { kind: 'Dialing', line, ref, number, ...withName },
-    );
-    if (this.#phase === 'established' || this.#phase === 'held') {
-      this.#event({ kind: 'Established', line, ref });
+    for (const event of announceEvents(this.#live())) this.#event(event);
+  }
+
+  /** For a core that has (re)connected: whatever its line table lacks of this call. */
+  resync(shown: Call | null): void {
+    for (const event of resyncEvents(this.#live(), shown)) this.#event(event);
+  }
+
+  /**
+   * Hold or resume. JsSIP refuses a re-INVITE while another is in flight (a Retrieve
+   * clicked right after Hold), so the wish is kept and applied as soon as the session can
+   * re-offer; the last wish wins. Held/Resumed are reported when the re-INVITE goes out.
+   */
+  setHold(hold: boolean): void {
+    this.#wantHold = hold;
+    this.#applyHold(0);
+  }
+
+  #applyHold(attempt: number): void {
+    if (this.#holdTimer !== null) clearTimeout(this.#holdTimer);
+    this.#holdTimer = null;
+    const { session } = this;
+    if (this.#over || session.isEnded() || session.isOnHold().local === this.#wantHold) return;
+    if (session.isReadyToReOffer()) {
+      if (this.#wantHold) session.hold();
+      else session.unhold();
+      return;
     }
-    if (this.#phase === 'held') this.#event({ kind: 'Held', line, ref });
+    if (attempt >= HOLD_ATTEMPTS) {
+      this.log(
+        `could not ${this.#wantHold ? 'hold' : 'resume'} the call: the far end kept renegotiating`,
+      );
+      return;
+    }
+    this.#holdTimer = setTimeout(() => {
+      this.#applyHold(attempt + 1);
+    }, HOLD_RETRY_MS);
   }
 
   /** The engine stopped and JsSIP could not end the call: say it ended, free its line. */
   abandon(): void {
     this.#end({ kind: 'failed', originator: 'local', cause: ENGINE_STOPPED, response: null });
+  }
+
+  #live(): LiveCall {
+    const { line, ref, direction } = this;
+    return { line, ref, direction, phase: this.#phase, ...this.party };
   }
 
   log(summary: string, error: string | null = null, direction: LogLine['direction'] = 'out'): void {
@@ -184,6 +226,7 @@ export class SipCall implements CallSlot {
   #end(end: SessionEnd): void {
     if (this.#over) return;
     this.#over = true;
+    if (this.#holdTimer !== null) clearTimeout(this.#holdTimer);
     const context = {
       transferred: this.transferred,
       diverted: this.diverted,

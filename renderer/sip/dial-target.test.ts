@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { dialTarget, domainOf } from './dial-target.ts';
+import { dialTarget } from './dial-target.ts';
+import { domainOf, routeUri } from './sip-uri.ts';
 
 const ACCOUNT = 'sip:1001@pbx.example.com';
 const targetOf = (number: string, account = ACCOUNT): string => {
@@ -63,6 +64,15 @@ describe('dialTarget', () => {
     assert.equal(domainOf('sips:1001@pbx.example:5061;transport=wss'), 'pbx.example:5061');
     assert.equal(domainOf('sip:pbx.example'), 'pbx.example');
     assert.equal(domainOf('sip:1001@'), null);
+  });
+
+  it('turns an outbound proxy into the URI JsSIP routes through', () => {
+    assert.equal(routeUri('sip:proxy.example;lr'), 'sip:proxy.example');
+    assert.equal(
+      routeUri(' <sip:10.0.0.1:5060;lr;transport=ws> '),
+      'sip:10.0.0.1:5060;transport=ws',
+    );
+    assert.equal(routeUri('sip:proxy.example'), 'sip:proxy.example');
   });
 
   it('never throws, and a target it builds is a SIP URI at the account’s domain', () => {

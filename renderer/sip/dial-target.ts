@@ -1,5 +1,6 @@
 import { shown } from '../../shared/protocols/text.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import { domainOf } from './sip-uri.ts';
 
 /**
  * What a MakeCall's number becomes on the wire. A CRM writes numbers for people
@@ -24,15 +25,6 @@ export interface DialError {
 /** Written between digits for readability only: spaces, dashes, dots, brackets, slashes. */
 const VISUAL_SEPARATORS = /[\s\u00A0\u2000-\u200A\u202F\u205F\u3000\-\u2010-\u2015.()[\]/]/gu;
 const DIALABLE = /^\+?[0-9*#]+$/;
-
-/** `sip:1001@pbx.example:5060;transport=ws` → `pbx.example:5060`; null when there is none. */
-export function domainOf(uri: string): string | null {
-  const withoutScheme = uri.trim().replace(/^sips?:/i, '');
-  const at = withoutScheme.indexOf('@');
-  const hostPart = at === -1 ? withoutScheme : withoutScheme.slice(at + 1);
-  const host = hostPart.split(/[;?>]/, 1)[0] ?? '';
-  return /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? host : null;
-}
 
 export function dialTarget(number: string, accountUri: string): Result<DialTarget, DialError> {
   const written = number.trim();

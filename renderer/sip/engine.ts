@@ -40,7 +40,7 @@ export class SipEngine {
       report({
         kind: 'log',
         direction: 'in',
-        summary: 'ring tone blocked by the browser',
+        summary: 'the ring tone could not be played',
         error: shownText(error, 512),
       });
     });

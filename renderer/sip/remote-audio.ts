@@ -6,6 +6,7 @@
  */
 export class RemoteAudio {
   readonly #element: HTMLAudioElement;
+  readonly #onBlocked: (error: string) => void;
   #connection: RTCPeerConnection | null = null;
   readonly #onTrack = (event: RTCTrackEvent): void => {
     this.#play(event.streams[0] ?? new MediaStream([event.track]));
@@ -18,14 +19,12 @@ export class RemoteAudio {
     element.hidden = true;
     element.dataset['sipCall'] = callId;
     element.addEventListener('error', () => {
-      onBlocked('the far end could not be played');
+      onBlocked(element.error?.message ?? 'the media element failed');
     });
     document.body.append(element);
     this.#element = element;
     this.#onBlocked = onBlocked;
   }
-
-  readonly #onBlocked: (error: string) => void;
 
   /** The call's peer connection, once JsSIP has made it (at once when dialling, on answer otherwise). */
   attach(connection: RTCPeerConnection): void {

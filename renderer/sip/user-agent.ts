@@ -1,6 +1,7 @@
 import * as JsSIP from 'jssip';
 import type { UAConfiguration } from 'jssip/lib/UA';
 import type { EngineAccount } from '../../shared/bridge/engine.ts';
+import { routeUri } from './sip-uri.ts';
 
 /**
  * The JsSIP user agent for an account. The password never reaches the page: the core
@@ -33,14 +34,6 @@ class RoutedWebSocket extends JsSIP.WebSocketInterface {
   override get sip_uri(): string {
     return this.#route;
   }
-}
-
-/** `<sip:proxy.example;lr>` → `sip:proxy.example`: JsSIP adds the brackets and `;lr`. */
-export function routeUri(outboundProxy: string): string {
-  return outboundProxy
-    .trim()
-    .replace(/^<|>$/g, '')
-    .replace(/;lr(?=;|$)/i, '');
 }
 
 /** Builds the UA; JsSIP throws on a configuration it refuses, which the caller reports. */
