@@ -10,6 +10,7 @@ import { pickLine } from './line-picker.ts';
 import { describeParty, partyOf } from './party.ts';
 import type { Report } from './registration.ts';
 import type { Ringer } from './ringer.ts';
+import { logReport } from './shown-text.ts';
 
 /**
  * The engine's calls: which session is on which line, new calls in (a line, or 486 when
@@ -145,22 +146,12 @@ export class CallBook {
   #incoming(session: RTCSession, request: IncomingRequest, callId: string): void {
     const from = request.from;
     const party = partyOf(from.uri.user, from.uri.host, from.display_name);
-    this.#deps.report({
-      kind: 'log',
-      direction: 'in',
-      summary: `INVITE from ${describeParty(party)}`,
-      error: null,
-    });
+    this.#deps.report(logReport('in', `INVITE from ${describeParty(party)}`));
     const line = pickLine(this.table, this.takenLines());
     if (line === null) {
       // Inside newRTCSession, before JsSIP has sent 180: the caller hears busy at once.
       session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
-      this.#deps.report({
-        kind: 'log',
-        direction: 'out',
-        summary: `486 Busy Here to ${party.number}: all lines are busy`,
-        error: null,
-      });
+      this.#deps.report(logReport('out', `486 Busy Here to ${party.number}: all lines are busy`));
       return;
     }
     this.#add(session, { callId, line, direction: 'inbound', party });

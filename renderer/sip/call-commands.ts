@@ -131,15 +131,31 @@ function alternate(scope: CommandScope): Outcome {
   return ok(null);
 }
 
+/** The call a Transfer or Divert acts on, and where it goes; or why not. */
+function callAndTarget(
+  scope: CommandScope,
+  command: { readonly line?: number | undefined; readonly target: string },
+  fits: (call: CallSlot) => boolean,
+  [what, done]: readonly [string, string],
+): { call: SipCall; dialled: DialTarget } | Outcome {
+  const call = find(scope, command.line, fits, what);
+  if (!isCall(call)) return err(call);
+  if (!fits(call)) return wrongPhase(call, done);
+  const dialled = target(scope, command.target);
+  return 'target' in dialled ? { call, dialled } : err(dialled);
+}
+
 function transfer(scope: CommandScope, command: Extract<Command, { kind: 'Transfer' }>): Outcome {
-  if (command.target === undefined) {
+  const { target: to } = command;
+  if (to === undefined) {
     return refuse('not-capable', 'the SIP engine transfers blind only: give a target');
   }
-  const call = find(scope, command.line, FITS.connected, 'transfer');
-  if (!isCall(call)) return err(call);
-  if (!FITS.connected(call)) return wrongPhase(call, 'transferred');
-  const dialled = target(scope, command.target);
-  if (!('target' in dialled)) return err(dialled);
+  const found = callAndTarget(scope, { ...command, target: to }, FITS.connected, [
+    'transfer',
+    'transferred',
+  ]);
+  if ('ok' in found) return found;
+  const { call, dialled } = found;
   call.log(`REFER ${call.party.number} to ${dialled.number}`);
   return attempt('the call could not be transferred', () => {
     call.session.refer(dialled.target, {
@@ -174,11 +190,9 @@ function transfer(scope: CommandScope, command: Extract<Command, { kind: 'Transf
 }
 
 function divert(scope: CommandScope, command: Extract<Command, { kind: 'Divert' }>): Outcome {
-  const call = find(scope, command.line, FITS.answer, 'divert');
-  if (!isCall(call)) return err(call);
-  if (!FITS.answer(call)) return wrongPhase(call, 'diverted');
-  const dialled = target(scope, command.target);
-  if (!('target' in dialled)) return err(dialled);
+  const found = callAndTarget(scope, command, FITS.answer, ['divert', 'diverted']);
+  if ('ok' in found) return found;
+  const { call, dialled } = found;
   call.log(`diverting ${call.party.number} to ${dialled.number}`);
   return attempt('the call could not be diverted', () => {
     call.diverted = true;

@@ -15,7 +15,7 @@ import { describeParty, type Party } from './party.ts';
 import type { Report } from './registration.ts';
 import { statusWords } from './reason.ts';
 import { RemoteAudio } from './remote-audio.ts';
-import { shownText } from './shown-text.ts';
+import { logReport } from './shown-text.ts';
 
 /**
  * One JsSIP session on one line: it follows the session's events, tells the core what
@@ -175,25 +175,22 @@ export class SipCall implements CallSlot {
       this.#event({ kind: 'Established', line: this.line, ref: this.ref });
       this.#hooks.changed();
     });
-    session.on('hold', ({ originator }) => {
+    const onHold = (held: boolean, originator: string): void => {
+      // The far end holding us is theirs to say; the line shows our hold only.
       if (originatorOf(originator) === 'remote') {
-        this.log(`${peer} put the call on hold`, null, 'in');
+        this.log(`${peer} ${held ? 'put the call on hold' : 'took the call off hold'}`, null, 'in');
         return;
       }
-      this.#phase = 'held';
-      this.log(`re-INVITE (hold) to ${peer}`);
-      this.#event({ kind: 'Held', line: this.line, ref: this.ref });
+      this.#phase = held ? 'held' : 'established';
+      this.log(`re-INVITE (${held ? 'hold' : 'resume'}) to ${peer}`);
+      this.#event({ kind: held ? 'Held' : 'Resumed', line: this.line, ref: this.ref });
       this.#hooks.changed();
+    };
+    session.on('hold', ({ originator }) => {
+      onHold(true, originator);
     });
     session.on('unhold', ({ originator }) => {
-      if (originatorOf(originator) === 'remote') {
-        this.log(`${peer} took the call off hold`, null, 'in');
-        return;
-      }
-      this.#phase = 'established';
-      this.log(`re-INVITE (resume) to ${peer}`);
-      this.#event({ kind: 'Resumed', line: this.line, ref: this.ref });
-      this.#hooks.changed();
+      onHold(false, originator);
     });
     session.on('refer', ({ reject }) => {
       // A far end may not make this phone call a number of its choosing.
@@ -248,11 +245,6 @@ export class SipCall implements CallSlot {
   }
 
   #log({ direction, summary, error }: LogLine): void {
-    this.#hooks.report({
-      kind: 'log',
-      direction,
-      summary: shownText(summary, 512),
-      error: error === null ? null : shownText(error, 512),
-    });
+    this.#hooks.report(logReport(direction, summary, error));
   }
 }

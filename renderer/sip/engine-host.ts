@@ -8,6 +8,7 @@ import {
 } from '../../shared/bridge/engine.ts';
 import { appStore, type AppStore } from '../store/app-store.ts';
 import type { SipEngine } from './engine.ts';
+import { shownText } from './shown-text.ts';
 
 /**
  * This page's side of the engine contract. Each time the link to the core comes up (and
@@ -29,6 +30,13 @@ const canHostEngine = (): boolean =>
   // Absent outside secure contexts, whatever the DOM types say.
   'mediaDevices' in navigator &&
   typeof navigator.mediaDevices.getUserMedia === 'function';
+
+/** EngineReplySchema caps the error; a longer one would make the core refuse the reply itself. */
+function fitted(result: EngineReply['result']): EngineReply['result'] {
+  if (result.ok) return result;
+  const { code, message } = result.error;
+  return { ok: false, error: { code: code.slice(0, 64), message: shownText(message, 512) } };
+}
 
 export function startEngineHost(client: BridgeClient, store: AppStore = appStore): () => void {
   if (!canHostEngine()) return () => undefined;
@@ -88,7 +96,10 @@ export function startEngineHost(client: BridgeClient, store: AppStore = appStore
   const handle = async (request: unknown): Promise<EngineReply['result']> => {
     const parsed = EngineRequestSchema.safeParse(request);
     if (!parsed.success) {
-      return { ok: false, error: { code: 'invalid-request', message: parsed.error.message } };
+      const where = parsed.error.issues
+        .map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`)
+        .join('; ');
+      return { ok: false, error: { code: 'invalid-request', message: where } };
     }
     const engineRequest = parsed.data;
     switch (engineRequest.kind) {
@@ -121,10 +132,10 @@ export function startEngineHost(client: BridgeClient, store: AppStore = appStore
         const message = error instanceof Error ? error.message : String(error);
         result = {
           ok: false,
-          error: { code: 'backend-unavailable', message: message.slice(0, 512) },
+          error: { code: 'backend-unavailable', message },
         };
       }
-      void client.invoke('engineReply', { id, result });
+      void client.invoke('engineReply', { id, result: fitted(result) });
     });
   };
 

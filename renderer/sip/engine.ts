@@ -7,7 +7,7 @@ import { CallBook, type Outcome } from './call-book.ts';
 import { runCommand } from './call-commands.ts';
 import { RegistrationWatch, type Report } from './registration.ts';
 import { Ringer } from './ringer.ts';
-import { shownText } from './shown-text.ts';
+import { logReport, shownText } from './shown-text.ts';
 import { createUserAgent, needsNewUserAgent, updateCredentials } from './user-agent.ts';
 
 /**
@@ -37,12 +37,7 @@ export class SipEngine {
   constructor({ report, table }: EngineDeps) {
     this.#report = report;
     this.#ringer = new Ringer((error) => {
-      report({
-        kind: 'log',
-        direction: 'in',
-        summary: 'the ring tone could not be played',
-        error: shownText(error, 512),
-      });
+      report(logReport('in', 'the ring tone could not be played', error));
     });
     this.#book = new CallBook({ report, table, ringer: this.#ringer });
   }

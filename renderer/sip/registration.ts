@@ -7,7 +7,7 @@ import {
   statusWords,
   type RegistrarAnswer,
 } from './reason.ts';
-import { shownText } from './shown-text.ts';
+import { logReport, shownText } from './shown-text.ts';
 
 /**
  * Follows one UA's registration and reports it in a person's words. JsSIP does the rest by
@@ -178,6 +178,6 @@ export class RegistrationWatch {
   }
 
   #log(direction: 'in' | 'out', summary: string, error: string | null): void {
-    this.#report({ kind: 'log', direction, summary: shownText(summary, 512), error });
+    this.#report(logReport(direction, summary, error));
   }
 }

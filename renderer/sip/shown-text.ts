@@ -1,3 +1,4 @@
+import type { EngineReport } from '../../shared/bridge/engine.ts';
 import { cutText, PARTY_FORBIDDEN } from '../../shared/protocols/text.ts';
 
 /**
@@ -12,4 +13,18 @@ const FORBIDDEN_EVERYWHERE = new RegExp(PARTY_FORBIDDEN.source, 'gu');
 
 export function shownText(text: string, limit: number): string {
   return cutText(text.replace(FORBIDDEN_EVERYWHERE, '\uFFFD'), limit);
+}
+
+/** An integration-log report, its texts made to fit EngineReportSchema (512 each, one line). */
+export function logReport(
+  direction: 'in' | 'out',
+  summary: string,
+  error: string | null = null,
+): Extract<EngineReport, { kind: 'log' }> {
+  return {
+    kind: 'log',
+    direction,
+    summary: shownText(summary, 512),
+    error: error === null ? null : shownText(error, 512),
+  };
 }
