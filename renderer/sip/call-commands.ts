@@ -171,6 +171,9 @@ function transfer(scope: CommandScope, command: Extract<Command, { kind: 'Transf
             response === null ? cause : statusWords(response.status_code, response.reason_phrase);
           call.log(`transfer to ${dialled.number} refused`, words, 'in');
         },
+        requestSucceeded: () => {
+          call.transferring = true;
+        },
         accepted: () => {
           // The far end reached the target: this leg is done.
           call.transferred = true;
@@ -181,6 +184,7 @@ function transfer(scope: CommandScope, command: Extract<Command, { kind: 'Transf
         }: {
           status_line: { status_code: number; reason_phrase: string };
         }) => {
+          call.transferring = false;
           const words = statusWords(status_line.status_code, status_line.reason_phrase);
           call.log(`transfer to ${dialled.number} failed`, words, 'in');
         },

@@ -21,7 +21,10 @@ export interface SessionEnd {
 
 /** What the engine itself did to the call, which JsSIP's cause cannot tell. */
 export interface EndContext {
+  /** The transfer target answered (NOTIFY 200 for our REFER). */
   readonly transferred: boolean;
+  /** The far end took our REFER (202) and has not said how it went yet. */
+  readonly transferring: boolean;
   readonly diverted: boolean;
   /** The final response the engine sent to refuse a call (`486 Busy Here`), if it did. */
   readonly refusedWith: string | null;
@@ -29,6 +32,10 @@ export interface EndContext {
 
 export function terminationReason(end: SessionEnd, context: EndContext): TerminationReason {
   if (context.transferred) return 'transferred';
+  // A PBX that carries out a REFER itself often hangs up before its final NOTIFY.
+  if (context.transferring && end.kind === 'ended' && end.originator === 'remote') {
+    return 'transferred';
+  }
   if (context.diverted) return 'diverted';
   if (end.kind === 'ended') return 'hangup';
   switch (end.cause) {

@@ -62,6 +62,7 @@ export class SipCall implements CallSlot {
   #holdTimer: ReturnType<typeof setTimeout> | null = null;
   /** Set by the commands before they end the call, for the Terminated reason. */
   transferred = false;
+  transferring = false;
   diverted = false;
   refusedWith: string | null = null;
   readonly #hooks: CallHooks;
@@ -226,6 +227,7 @@ export class SipCall implements CallSlot {
     if (this.#holdTimer !== null) clearTimeout(this.#holdTimer);
     const context = {
       transferred: this.transferred,
+      transferring: this.transferring,
       diverted: this.diverted,
       refusedWith: this.refusedWith,
     };

@@ -156,7 +156,7 @@ describe('how a call ended', () => {
     response: null,
     ...over,
   });
-  const plain = { transferred: false, diverted: false, refusedWith: null };
+  const plain = { transferred: false, transferring: false, diverted: false, refusedWith: null };
 
   it('maps JsSIP’s causes to the Terminated reasons', () => {
     assert.equal(terminationReason(end({ kind: 'ended' }), plain), 'hangup');
