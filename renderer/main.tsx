@@ -5,6 +5,7 @@ import { chooseTransport } from './bridge/choose.ts';
 import { connectStore } from './bridge/connect-store.ts';
 import { App } from './components/App.tsx';
 import { NoTokenPage } from './components/shell/NoTokenPage.tsx';
+import { startEngineHost } from './sip/engine-host.ts';
 import './styles.css';
 
 const container = document.getElementById('root');
@@ -21,6 +22,8 @@ if (choice.kind === 'no-token') {
   );
 } else {
   connectStore(choice.transport);
+  // The SIP engine is a plain module beside the store, never React state.
+  startEngineHost(choice.transport.client);
   root.render(
     <StrictMode>
       <BridgeContext value={choice.transport.client}>

@@ -1,0 +1,59 @@
+import type { CallEvent } from '../../shared/model/call-event.ts';
+import type { Call, CallPhase, Direction } from '../../shared/model/line-table.ts';
+
+/**
+ * What to tell a core that has (re)connected about one of the engine's calls, given what
+ * its line table already shows on that line. The line table's transitions treat an
+ * Incoming on a connected call as a new call (the old one goes to history), so a call the
+ * core knows only gets the events that bring its phase up to date. Pure.
+ */
+
+export interface LiveCall {
+  readonly line: number;
+  readonly ref: string;
+  readonly phase: CallPhase;
+  readonly direction: Direction;
+  readonly number: string;
+  readonly callerId: string;
+}
+
+/** The whole story of the call, for a core that has not seen it. */
+export function announceEvents(call: LiveCall): CallEvent[] {
+  const { line, ref, number, callerId } = call;
+  const withName = callerId === '' ? {} : { callerId };
+  const events: CallEvent[] = [
+    call.direction === 'inbound'
+      ? { kind: 'Incoming', line, ref, number, ...withName }
+      : { kind: 'Dialing', line, ref, number, ...withName },
+  ];
+  if (call.phase === 'established' || call.phase === 'held') {
+    events.push({ kind: 'Established', line, ref });
+  }
+  if (call.phase === 'held') events.push({ kind: 'Held', line, ref });
+  return events;
+}
+
+export function resyncEvents(call: LiveCall, shown: Call | null): CallEvent[] {
+  if (shown === null || shown.ref !== call.ref) return announceEvents(call);
+  const { line, ref } = call;
+  if (shown.phase === call.phase) return [];
+  switch (call.phase) {
+    case 'ringing':
+    case 'dialing':
+      // The core cannot be ahead of the engine; its table is what it is.
+      return [];
+    case 'established':
+      return [
+        shown.phase === 'held'
+          ? { kind: 'Resumed', line, ref }
+          : { kind: 'Established', line, ref },
+      ];
+    case 'held':
+      return shown.phase === 'established'
+        ? [{ kind: 'Held', line, ref }]
+        : [
+            { kind: 'Established', line, ref },
+            { kind: 'Held', line, ref },
+          ];
+  }
+}

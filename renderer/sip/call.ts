@@ -1,0 +1,252 @@
+import type { EndEvent, IncomingEvent, OutgoingEvent, RTCSession } from 'jssip/lib/RTCSession';
+import type { IncomingResponse } from 'jssip/lib/SIPMessage';
+import type { CallEvent } from '../../shared/model/call-event.ts';
+import type { Call, CallPhase, Direction } from '../../shared/model/line-table.ts';
+import {
+  ENGINE_STOPPED,
+  endLogLine,
+  terminationReason,
+  type LogLine,
+  type SessionEnd,
+} from './call-end.ts';
+import type { CallSlot } from './call-choice.ts';
+import { announceEvents, resyncEvents, type LiveCall } from './call-resync.ts';
+import { describeParty, type Party } from './party.ts';
+import type { Report } from './registration.ts';
+import { statusWords } from './reason.ts';
+import { RemoteAudio } from './remote-audio.ts';
+import { logReport } from './shown-text.ts';
+
+/**
+ * One JsSIP session on one line: it follows the session's events, tells the core what
+ * happened (CallEvents with `ref` = the SIP Call-ID, so a late event cannot touch the
+ * line's next call) and owns the call's audio element.
+ */
+
+export interface CallHooks {
+  readonly report: Report;
+  /** The phase changed: the engine decides the ring tone again. */
+  readonly changed: () => void;
+  /** The session is over; the engine forgets the call. */
+  readonly ended: (call: SipCall) => void;
+}
+
+/** JsSIP's originators are strings at runtime; its types make them an ambient enum. */
+const originatorOf = (originator: string): SessionEnd['originator'] =>
+  originator === 'remote' ? 'remote' : originator === 'system' ? 'system' : 'local';
+
+/** JsSIP passes null when no message ended the call; its types say otherwise. */
+function responseOf(message: EndEvent['message'] | null): SessionEnd['response'] {
+  if (message === null || !('status_code' in message)) return null;
+  const response: IncomingResponse = message;
+  return { status: response.status_code, reasonPhrase: response.reason_phrase };
+}
+
+/** How long a hold or resume waits for a re-INVITE in flight: 50 × 100 ms. */
+const HOLD_ATTEMPTS = 50;
+const HOLD_RETRY_MS = 100;
+
+/** Call-IDs longer than CallEventSchema's ref are cut the same way every time. */
+export const refOf = (callId: string): string => callId.slice(0, 256);
+
+export class SipCall implements CallSlot {
+  readonly ref: string;
+  readonly line: number;
+  readonly direction: Direction;
+  readonly party: Party;
+  readonly session: RTCSession;
+  #phase: CallPhase;
+  #over = false;
+  /** What Hold/Retrieve last asked for; applied once no re-INVITE is in flight. */
+  #wantHold = false;
+  #holdTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Set by the commands before they end the call, for the Terminated reason. */
+  transferred = false;
+  transferring = false;
+  diverted = false;
+  refusedWith: string | null = null;
+  readonly #hooks: CallHooks;
+  readonly #audio: RemoteAudio;
+
+  constructor(
+    session: RTCSession,
+    init: { callId: string; line: number; direction: Direction; party: Party },
+    hooks: CallHooks,
+  ) {
+    this.session = session;
+    this.ref = refOf(init.callId);
+    this.line = init.line;
+    this.direction = init.direction;
+    this.party = init.party;
+    this.#phase = init.direction === 'inbound' ? 'ringing' : 'dialing';
+    this.#hooks = hooks;
+    this.#audio = new RemoteAudio(this.ref, (error) => {
+      this.#log({
+        direction: 'in',
+        summary: `audio from ${this.party.number} could not be played`,
+        error,
+      });
+    });
+    this.#wire();
+  }
+
+  get phase(): CallPhase {
+    return this.#phase;
+  }
+
+  /** Incoming for a call from the far end, Dialing for ours: the call's first event. */
+  announce(): void {
+    for (const event of announceEvents(this.#live())) this.#event(event);
+  }
+
+  /** For a core that has (re)connected: whatever its line table lacks of this call. */
+  resync(shown: Call | null): void {
+    for (const event of resyncEvents(this.#live(), shown)) this.#event(event);
+  }
+
+  /**
+   * Hold or resume. JsSIP refuses a re-INVITE while another is in flight (a Retrieve
+   * clicked right after Hold), so the wish is kept and applied as soon as the session can
+   * re-offer; the last wish wins. Held/Resumed are reported when the re-INVITE goes out.
+   */
+  setHold(hold: boolean): void {
+    this.#wantHold = hold;
+    this.#applyHold(0);
+  }
+
+  #applyHold(attempt: number): void {
+    if (this.#holdTimer !== null) clearTimeout(this.#holdTimer);
+    this.#holdTimer = null;
+    const { session } = this;
+    if (this.#over || session.isEnded() || session.isOnHold().local === this.#wantHold) return;
+    if (session.isReadyToReOffer()) {
+      if (this.#wantHold) session.hold();
+      else session.unhold();
+      return;
+    }
+    if (attempt >= HOLD_ATTEMPTS) {
+      this.log(
+        `could not ${this.#wantHold ? 'hold' : 'resume'} the call: the far end kept renegotiating`,
+      );
+      return;
+    }
+    this.#holdTimer = setTimeout(() => {
+      this.#applyHold(attempt + 1);
+    }, HOLD_RETRY_MS);
+  }
+
+  /** The engine stopped and JsSIP could not end the call: say it ended, free its line. */
+  abandon(): void {
+    this.#end({ kind: 'failed', originator: 'local', cause: ENGINE_STOPPED, response: null });
+  }
+
+  #live(): LiveCall {
+    const { line, ref, direction } = this;
+    return { line, ref, direction, phase: this.#phase, ...this.party };
+  }
+
+  log(summary: string, error: string | null = null, direction: LogLine['direction'] = 'out'): void {
+    this.#log({ direction, summary, error });
+  }
+
+  #wire(): void {
+    const { session } = this;
+    const peer = describeParty(this.party);
+    // Dialling, JsSIP has made the peer connection already; answering, it makes it later.
+    const early = session.connection as RTCPeerConnection | null | undefined;
+    if (early) this.#audio.attach(early);
+    session.on('peerconnection', ({ peerconnection }) => {
+      this.#audio.attach(peerconnection);
+    });
+    session.on('progress', (event: IncomingEvent | OutgoingEvent) => {
+      // Ours (the 180 JsSIP sends for an incoming call) carries no response.
+      if (!('response' in event) || originatorOf(event.originator) !== 'remote') return;
+      const { response } = event;
+      this.log(
+        `${statusWords(response.status_code, response.reason_phrase)} from ${peer}`,
+        null,
+        'in',
+      );
+    });
+    session.on('accepted', () => {
+      if (this.#phase !== 'ringing' && this.#phase !== 'dialing') return;
+      this.#phase = 'established';
+      if (this.direction === 'inbound') this.log(`200 OK to ${peer}`);
+      else this.log(`200 OK from ${peer}`, null, 'in');
+      this.#event({ kind: 'Established', line: this.line, ref: this.ref });
+      this.#hooks.changed();
+    });
+    const onHold = (held: boolean, originator: string): void => {
+      // The far end holding us is theirs to say; the line shows our hold only.
+      if (originatorOf(originator) === 'remote') {
+        this.log(`${peer} ${held ? 'put the call on hold' : 'took the call off hold'}`, null, 'in');
+        return;
+      }
+      this.#phase = held ? 'held' : 'established';
+      this.log(`re-INVITE (${held ? 'hold' : 'resume'}) to ${peer}`);
+      this.#event({ kind: held ? 'Held' : 'Resumed', line: this.line, ref: this.ref });
+      this.#hooks.changed();
+    };
+    session.on('hold', ({ originator }) => {
+      onHold(true, originator);
+    });
+    session.on('unhold', ({ originator }) => {
+      onHold(false, originator);
+    });
+    session.on('refer', ({ reject }) => {
+      // A far end may not make this phone call a number of its choosing.
+      reject();
+      this.log(
+        `REFER from ${peer} refused: transfers asked by the far end are not followed`,
+        null,
+        'in',
+      );
+    });
+    session.on('getusermediafailed', (error: unknown) => {
+      this.log('microphone unavailable', error instanceof Error ? error.message : String(error));
+    });
+    session.on('ended', (event) => {
+      this.#end({ kind: 'ended', ...this.#endOf(event) });
+    });
+    session.on('failed', (event) => {
+      this.#end({ kind: 'failed', ...this.#endOf(event) });
+    });
+  }
+
+  #endOf(event: EndEvent): Omit<SessionEnd, 'kind'> {
+    return {
+      originator: originatorOf(event.originator),
+      cause: typeof event.cause === 'string' ? event.cause : '',
+      response: responseOf(event.message),
+    };
+  }
+
+  #end(end: SessionEnd): void {
+    if (this.#over) return;
+    this.#over = true;
+    if (this.#holdTimer !== null) clearTimeout(this.#holdTimer);
+    const context = {
+      transferred: this.transferred,
+      transferring: this.transferring,
+      diverted: this.diverted,
+      refusedWith: this.refusedWith,
+    };
+    this.#log(endLogLine(end, this.direction, describeParty(this.party), context));
+    this.#event({
+      kind: 'Terminated',
+      line: this.line,
+      ref: this.ref,
+      reason: terminationReason(end, context),
+    });
+    this.#audio.dispose();
+    this.#hooks.ended(this);
+  }
+
+  #event(event: CallEvent): void {
+    this.#hooks.report({ kind: 'call', event });
+  }
+
+  #log({ direction, summary, error }: LogLine): void {
+    this.#hooks.report(logReport(direction, summary, error));
+  }
+}

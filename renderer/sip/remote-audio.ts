@@ -1,0 +1,58 @@
+/**
+ * Where a call's far end is heard: one `<audio autoplay>` per call, made by the engine
+ * (never by React, which may re-render or unmount it mid-call) and removed when the call
+ * ends. Early media (183 with SDP) plays through it too: JsSIP applies that SDP to the
+ * same peer connection, whose tracks land here.
+ */
+export class RemoteAudio {
+  readonly #element: HTMLAudioElement;
+  readonly #onBlocked: (error: string) => void;
+  #connection: RTCPeerConnection | null = null;
+  readonly #onTrack = (event: RTCTrackEvent): void => {
+    this.#play(event.streams[0] ?? new MediaStream([event.track]));
+  };
+
+  /** `callId` marks the element so that a test or a person in devtools can find it. */
+  constructor(callId: string, onBlocked: (error: string) => void) {
+    const element = document.createElement('audio');
+    element.autoplay = true;
+    element.hidden = true;
+    element.dataset['sipCall'] = callId;
+    element.addEventListener('error', () => {
+      onBlocked(element.error?.message ?? 'the media element failed');
+    });
+    document.body.append(element);
+    this.#element = element;
+    this.#onBlocked = onBlocked;
+  }
+
+  /** The call's peer connection, once JsSIP has made it (at once when dialling, on answer otherwise). */
+  attach(connection: RTCPeerConnection): void {
+    if (this.#connection === connection) return;
+    this.#connection?.removeEventListener('track', this.#onTrack);
+    this.#connection = connection;
+    connection.addEventListener('track', this.#onTrack);
+    // Tracks that arrived before this was attached.
+    const tracks = connection
+      .getReceivers()
+      .map((receiver) => receiver.track)
+      .filter((track) => track.kind === 'audio');
+    if (tracks.length > 0) this.#play(new MediaStream(tracks));
+  }
+
+  dispose(): void {
+    this.#connection?.removeEventListener('track', this.#onTrack);
+    this.#connection = null;
+    this.#element.pause();
+    this.#element.srcObject = null;
+    this.#element.remove();
+  }
+
+  #play(stream: MediaStream): void {
+    if (this.#element.srcObject === stream) return;
+    this.#element.srcObject = stream;
+    this.#element.play().catch((error: unknown) => {
+      this.#onBlocked(error instanceof Error ? error.message : String(error));
+    });
+  }
+}
