@@ -21,7 +21,9 @@ const CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   "img-src 'self'",
   "font-src 'self'",
-  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+  // The served header names the exact origins (the bridge, the SIP server); this copy only
+  // keeps a page opened some other way from reaching anything but a WebSocket.
+  "connect-src 'self' ws: wss:",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",

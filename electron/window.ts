@@ -31,6 +31,8 @@ export function createMainWindow({ preload, icon }: MainWindowOptions): BrowserW
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
       webviewTag: false,
+      // A softphone rings and plays call audio without waiting for a click in the window.
+      autoplayPolicy: 'no-user-gesture-required',
       navigateOnDragDrop: false,
       safeDialogs: true,
       // Calls go on while the window is hidden in the tray; timers must keep their pace.

@@ -9,6 +9,8 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // The ring tone and call audio start without a click, as they do in the Electron app.
+  '--autoplay-policy=no-user-gesture-required',
 ];
 
 export function launchChromium(): Promise<Browser> {

@@ -54,7 +54,12 @@ export class SettingsService {
 
   view(): SettingsView {
     const secretsSet = [SIP_PASSWORD_SECRET].filter((name) => this.#secrets.has(name));
-    return { settings: this.#settings, problem: this.#store.problem, secretsSet };
+    return {
+      settings: this.#settings,
+      problem: this.#store.problem,
+      secretsSet,
+      connectSources: this.#switchboard.backend.connectSources,
+    };
   }
 
   save(input: unknown): Promise<BridgeResult<SettingsView>> {

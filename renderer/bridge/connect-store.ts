@@ -5,7 +5,13 @@ import type { BridgeTransport } from './transport.ts';
  * Makes the store a projection of the core: the snapshot each time the link comes up,
  * then the event stream. Listeners are registered once and survive reconnects.
  */
-export function connectStore(transport: BridgeTransport, store: AppStore = appStore): void {
+export function connectStore(
+  transport: BridgeTransport,
+  store: AppStore = appStore,
+  reloadPage: () => void = () => {
+    globalThis.location.reload();
+  },
+): void {
   const {
     addHistory,
     addLogEntry,
@@ -24,7 +30,19 @@ export function connectStore(transport: BridgeTransport, store: AppStore = appSt
   client.on('lines', applyLines);
   client.on('historyAdded', addHistory);
   client.on('logEntry', addLogEntry);
-  client.on('settings', applySettings);
+  // The page's CSP admits the connect sources it was served with, no others: when the SIP
+  // server changes, the page must load again to reach the new one. (Calls cannot be up:
+  // the extension cannot change while they are.)
+  let servedWith: string | null = null;
+  const followPolicy = (sources: readonly string[]) => {
+    const key = sources.join(' ');
+    if (servedWith === null) servedWith = key;
+    else if (key !== servedWith) reloadPage();
+  };
+  client.on('settings', (view) => {
+    applySettings(view);
+    followPolicy(view.connectSources);
+  });
   client.on('doors', applyDoors);
 
   // Only the newest link's snapshot may land: a reply from before a drop is stale.
@@ -38,6 +56,7 @@ export function connectStore(transport: BridgeTransport, store: AppStore = appSt
         if (mine !== generation) return;
         if (result.ok) {
           applySnapshot(result.value);
+          followPolicy(result.value.connectSources);
           linkLive();
         } else {
           linkFailed(result.error.message);

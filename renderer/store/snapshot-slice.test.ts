@@ -12,6 +12,7 @@ const snapshot = (problem: string | null): CoreSnapshot => ({
   settings: defaultSettings(),
   problem,
   secretsSet: [],
+  connectSources: [],
   doors: {
     'listen-port': {
       state: 'ready',
@@ -56,7 +57,14 @@ describe('applySnapshot', () => {
     store.getState().settingsSaving();
     store.getState().applySnapshot(snapshot(null));
     assert.deepEqual(store.getState().save, { status: 'idle' });
-    store.getState().settingsSaved({ settings: defaultSettings(), problem: null, secretsSet: [] });
+    store
+      .getState()
+      .settingsSaved({
+        settings: defaultSettings(),
+        problem: null,
+        secretsSet: [],
+        connectSources: [],
+      });
     store.getState().applySnapshot(snapshot(null));
     assert.deepEqual(store.getState().save, { status: 'saved' });
   });

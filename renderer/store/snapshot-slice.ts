@@ -19,6 +19,7 @@ export const createSnapshotSlice: StateCreator<App, [], [], SnapshotSlice> = (se
     settings,
     problem,
     secretsSet,
+    connectSources,
     doors,
     history,
     log,
@@ -26,7 +27,7 @@ export const createSnapshotSlice: StateCreator<App, [], [], SnapshotSlice> = (se
     // One update, so one render: the page never shows one slice fresh and another stale.
     set((state) => ({
       ...linesApplied(state, { table, capabilities, backend }),
-      ...settingsResynced(state, { settings, problem, secretsSet }),
+      ...settingsResynced(state, { settings, problem, secretsSet, connectSources }),
       ...historyReplaced(history),
       ...logReplaced(log),
       doors,

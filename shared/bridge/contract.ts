@@ -74,6 +74,11 @@ export interface SettingsView {
   readonly problem: string | null;
   /** Which write-only secrets are set ("sip.password"): the page learns that, never them. */
   readonly secretsSet: readonly string[];
+  /**
+   * The origins the page's Content-Security-Policy admits besides its own (the SIP server's
+   * WebSocket). A page served with other ones reloads to get the policy that fits.
+   */
+  readonly connectSources: readonly string[];
 }
 
 /** Every door's status, keyed by door. */

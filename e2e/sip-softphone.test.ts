@@ -1,0 +1,94 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { BridgeProbe } from './support/bridge-probe.ts';
+import { launchChromium } from './support/browser.ts';
+import { newProfileDir, startCore, type RunningCore } from './support/serve.ts';
+import { startRig, type SipRig } from './sip/rig.ts';
+
+/**
+ * The SIP softphone against a real Kamailio: the real core, the Comms Manager in Chromium
+ * hosting the JsSIP engine, sipp at the far end. Waits on what the page shows.
+ */
+describe('SIP softphone registration', () => {
+  const profile = newProfileDir();
+  let rig: SipRig;
+  let core: RunningCore;
+  let browser: Browser;
+  let page: Page;
+  let probe: BridgeProbe;
+
+  const backend = () => page.locator('[data-backend]');
+  const waitForBackend = (state: string) =>
+    page.locator(`[data-backend][data-state="${state}"]`).waitFor({ timeout: 15_000 });
+
+  const account = (user: string, password: string) => ({
+    version: 2,
+    extension: {
+      type: 'sip',
+      server: rig.wsUrl,
+      username: user,
+      password,
+      displayName: `User ${user}`,
+      authUser: '',
+      domain: rig.domain,
+      outboundProxy: '',
+      register: true,
+      registerExpires: 600,
+      dtmf: 'rfc4733',
+    },
+    lines: 4,
+  });
+
+  before(async () => {
+    rig = await startRig();
+    core = await startCore(profile.dir);
+    probe = await BridgeProbe.connect(core);
+    browser = await launchChromium();
+    page = await browser.newPage();
+    await page.goto(core.url);
+    await page.locator('.app[data-connection="live"]').waitFor();
+  });
+
+  after(async () => {
+    probe.close();
+    await browser.close();
+    await core.stop();
+    await rig.stop();
+    profile.remove();
+  });
+
+  it('registers with the right password and says so in the header', async () => {
+    const [first] = rig.users;
+    assert.ok(first);
+    const saved = await probe.invoke('saveSettings', account(first.user, first.password));
+    assert.ok(saved.ok, JSON.stringify(saved));
+    await waitForBackend('ready');
+    assert.match(await backend().innerText(), new RegExp(`Registered as sip:${first.user}@`));
+    assert.ok(await rig.registered(first.user));
+  });
+
+  it('names the error a person can act on for a wrong password, then registers once it is fixed', async () => {
+    const second = rig.users[1];
+    assert.ok(second);
+    assert.ok((await probe.invoke('saveSettings', account(second.user, 'not-the-password'))).ok);
+    await page
+      .locator('[data-backend][data-state="unavailable"]')
+      .filter({ hasText: /wrong user name or password/ })
+      .waitFor({ timeout: 15_000 });
+    assert.match(await backend().innerText(), /Registration failed/);
+    assert.ok((await probe.invoke('saveSettings', account(second.user, second.password))).ok);
+    await page
+      .locator('[data-backend][data-state="ready"]')
+      .filter({ hasText: `Registered as sip:${second.user}@` })
+      .waitFor({ timeout: 15_000 });
+  });
+
+  it('re-registers by itself when Kamailio goes away and comes back', async () => {
+    await waitForBackend('ready');
+    await rig.kill();
+    await page.locator('[data-backend]:not([data-state="ready"])').waitFor({ timeout: 15_000 });
+    await rig.restart();
+    await waitForBackend('ready');
+  });
+});
