@@ -58,6 +58,38 @@ describe('SIP softphone registration', () => {
     profile.remove();
   });
 
+  it('takes the account through Settings, refusing bad values next to their fields', async () => {
+    const fifth = rig.users[4];
+    assert.ok(fifth);
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const settings = page.getByRole('tabpanel', { name: 'Settings' });
+    const field = (name: string) => settings.getByLabel(name, { exact: true });
+    await field('Extension type').selectOption({ label: 'SIP softphone' });
+    await field('Server address').fill('sip:pbx.example.com');
+    await field('Username').fill(fifth.user);
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Settings not saved' }).waitFor();
+    assert.match(
+      await settings.locator('.field-error').first().innerText(),
+      /Server address "sip:" cannot be used/,
+    );
+    await field('Server address').fill(rig.wsUrl);
+    await field('Password').fill(fifth.password);
+    await field('Domain').fill(rig.domain);
+    await settings.getByRole('button', { name: 'Save' }).click();
+    // A new SIP server means a new Content-Security-Policy: the page loads again for it.
+    await page
+      .locator('[data-backend][data-state="ready"]')
+      .filter({ hasText: `Registered as sip:${fifth.user}@${rig.domain}` })
+      .waitFor({ timeout: 20_000 });
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const password = page.getByRole('tabpanel', { name: 'Settings' }).getByLabel('Password', {
+      exact: true,
+    });
+    assert.equal(await password.inputValue(), '', 'the password never comes back to the page');
+    assert.equal(await password.getAttribute('type'), 'password');
+  });
+
   it('registers with the right password and says so in the header', async () => {
     const [first] = rig.users;
     assert.ok(first);
