@@ -57,14 +57,12 @@ describe('applySnapshot', () => {
     store.getState().settingsSaving();
     store.getState().applySnapshot(snapshot(null));
     assert.deepEqual(store.getState().save, { status: 'idle' });
-    store
-      .getState()
-      .settingsSaved({
-        settings: defaultSettings(),
-        problem: null,
-        secretsSet: [],
-        connectSources: [],
-      });
+    store.getState().settingsSaved({
+      settings: defaultSettings(),
+      problem: null,
+      secretsSet: [],
+      connectSources: [],
+    });
     store.getState().applySnapshot(snapshot(null));
     assert.deepEqual(store.getState().save, { status: 'saved' });
   });
