@@ -197,7 +197,7 @@ describe('SettingsStore', () => {
         '(settings) Unrecognized key: "colour"; using defaults until you save',
     );
     const { listenHostNames: _names, colour: _colour, ...missing } = v1;
-    fs.writeFileSync(file, JSON.stringify({ ...missing, extensionType: 'sip' }));
+    fs.writeFileSync(file, JSON.stringify({ ...missing, extensionType: 'fax-machine' }));
     assert.match(
       SettingsStore.open(dir).problem ?? '',
       /^settings\.json: extensionType .*listenHostNames /,

@@ -85,7 +85,7 @@ describe('describeFieldError', () => {
 
   it('ties an extension type the core does not know to the type field', () => {
     const values = toFormValues(defaultSettings());
-    const [error] = coreErrors({ ...toRequest(values), extension: { type: 'sip' } });
+    const [error] = coreErrors({ ...toRequest(values), extension: { type: 'fax-machine' } });
     assert.ok(error);
     assert.equal(describeFieldError(error, values).field, 'extension.type');
     assert.match(describeFieldError(error, values).text, /^Extension type /);
