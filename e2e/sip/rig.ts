@@ -171,6 +171,12 @@ export async function startRig(options: RigOptions = {}): Promise<SipRig> {
           '--port-min=20000',
           '--port-max=29999',
           '--delete-delay=0',
+          // Passive towards a WebRTC offer from the start. Otherwise rtpengine answers
+          // Chrome's a=setup:actpass by sending a ClientHello at once, then turns passive
+          // when Kamailio's answer says DTLS=passive; Chromium 156 takes that early
+          // ClientHello as making it the DTLS server, and both ends wait for the other:
+          // ICE connects, DTLS never does, no audio flows.
+          '--dtls-passive',
         ],
         { cwd: dir, logFile: join(dir, 'rtpengine.log'), ready: /Startup complete/ },
       );
@@ -311,15 +317,17 @@ export async function registerWithSipp(
 
 /**
  * A sipp call from `from` to `to` (uac-call.xml, or uac-call-webrtc.xml for a browser
- * without rtpengine), authenticated as `from`, lasting `lengthMs` once answered. Resolves
- * with sipp's result, whatever the outcome: a refused call is a test's to judge.
+ * without rtpengine), authenticated as `from`, lasting `lengthMs` once answered. With
+ * uac-refused the callee must refuse it with 486; with uac-cancel the caller gives up
+ * after `lengthMs` of ringing. Resolves with sipp's result, whatever the outcome: a
+ * refused call is a test's to judge.
  */
 export function callWithSipp(
   rig: SipRig,
   call: {
     readonly from: string;
     readonly to: string;
-    readonly scenario?: 'uac-call' | 'uac-call-webrtc';
+    readonly scenario?: 'uac-call' | 'uac-call-webrtc' | 'uac-refused' | 'uac-cancel';
     readonly lengthMs?: number;
     readonly timeoutMs?: number;
   },

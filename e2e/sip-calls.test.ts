@@ -1,0 +1,412 @@
+import { after, afterEach, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import type { Call } from '../shared/model/line-table.ts';
+import { BridgeProbe } from './support/bridge-probe.ts';
+import { launchChromium } from './support/browser.ts';
+import { newProfileDir, startCore, type RunningCore } from './support/serve.ts';
+import { sipAccountSettings } from './sip/account.ts';
+import { runInOwnNetworkNamespace } from './sip/netns.ts';
+import {
+  isRequest,
+  isResponseTo,
+  watchBridge,
+  watchSip,
+  type BridgeRequest,
+  type FrameLog,
+} from './sip/page-wire.ts';
+import { keepPeerConnections, waitForAudioBothWays } from './sip/peer-stats.ts';
+import { answeringSipp, callWithSipp, startRig, type SipRig } from './sip/rig.ts';
+import { sdpDirection, type SippResult } from './sip/sipp.ts';
+import type { SipMessage } from './sip/ws-sip-client.ts';
+
+// WebRTC against rtpengine on loopback: in a network namespace of its own (DESIGN.md).
+await runInOwnNetworkNamespace(import.meta.filename);
+
+/**
+ * SIP calls end to end: the real core, the Comms Manager in Chromium hosting the JsSIP
+ * engine, Kamailio with rtpengine bridging the browser's WebRTC to sipp's plain RTP/AVP.
+ * Each step waits on what the page shows (the line card's state, the history row), on
+ * what it sends (its SIP frames, its reports to the core) or on sipp's end.
+ */
+
+const USER = '1001';
+/** A sipp that answers, refuses or hangs up. */
+const FAR_END = '1003';
+/** A sipp that calls. */
+const CALLER = '1004';
+/** The second Comms Manager, for the media test. */
+const OTHER = '1002';
+
+const explain = (result: SippResult) => `${result.errors}\n${result.output.slice(-2000)}`;
+
+const received = (result: SippResult, method: string) =>
+  result.messages.filter(
+    (message) => message.direction === 'received' && message.startLine.startsWith(`${method} `),
+  );
+
+const statusesReceived = (result: SippResult) =>
+  result.messages
+    .filter((message) => message.direction === 'received' && message.startLine.startsWith('SIP/'))
+    .map((message) => message.startLine);
+
+/** A sipp run that must have gone to its scenario's end. */
+async function ranThrough(run: Promise<SippResult>): Promise<SippResult> {
+  const result = await run;
+  assert.equal(result.exitCode, 0, explain(result));
+  return result;
+}
+
+/** The calling sipp ran to its end and got `statusLine` (`SIP/2.0 486 Busy Here`). */
+async function callerGot(calling: Promise<SippResult>, statusLine: string): Promise<void> {
+  const caller = await ranThrough(calling);
+  assert.ok(statusesReceived(caller).includes(statusLine), explain(caller));
+}
+
+/** One core serving one Comms Manager page, its engine registered as `user`. */
+interface Phone {
+  readonly core: RunningCore;
+  readonly page: Page;
+  readonly probe: BridgeProbe;
+  readonly sip: FrameLog<SipMessage>;
+  readonly bridge: FrameLog<BridgeRequest>;
+  close(): Promise<void>;
+}
+
+async function startPhone(rig: SipRig, browser: Browser, user: string): Promise<Phone> {
+  const profile = newProfileDir();
+  const core = await startCore(profile.dir);
+  let probe: BridgeProbe | undefined;
+  const context = await browser.newContext();
+  const close = async () => {
+    probe?.close();
+    await context.close();
+    await core.stop();
+    profile.remove();
+  };
+  try {
+    probe = await BridgeProbe.connect(core);
+    const page = await context.newPage();
+    await keepPeerConnections(page);
+    const sip = watchSip(page, rig.wsUrl);
+    const bridge = watchBridge(page);
+    await page.goto(core.url);
+    await page.locator('.app[data-connection="live"]').waitFor();
+    // "Keypad tones: SIP INFO", so that the far end's trace shows each digit.
+    const settings = sipAccountSettings(rig, user, rig.password(user), { dtmf: 'info' });
+    const saved = await probe.invoke('saveSettings', settings);
+    assert.ok(saved.ok, JSON.stringify(saved));
+    // Saving a new server reloads the page to the CSP that allows it; then it registers.
+    await page
+      .locator('[data-backend][data-state="ready"]')
+      .filter({ hasText: `Registered as sip:${user}@` })
+      .waitFor({ timeout: 15_000 });
+    return { core, page, probe, sip, bridge, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Waits until the line card of `line` shows `state`. */
+const waitForLine = (page: Page, line: number, state: string) =>
+  page.locator(`[data-line="${line}"][data-state="${state}"]`).waitFor({ timeout: 15_000 });
+
+/** The call the core's line table has on `line` now. */
+async function callOn(phone: Phone, line: number): Promise<Call> {
+  const call = (await phone.probe.snapshot()).table.lines[line - 1]?.call;
+  assert.ok(call, `line ${line} has no call`);
+  return call;
+}
+
+/** The history row of `call`, once the call has ended: its outcome and its cells. */
+async function historyRow(page: Page, call: Call) {
+  const row = page
+    .getByRole('table', { name: 'Call history' })
+    .locator(`tr[data-call-id="${call.id}"]`);
+  await row.waitFor({ timeout: 10_000 });
+  const cells = await row.locator('td').allInnerTexts();
+  return { outcome: await row.getAttribute('data-outcome'), cells: cells.map((c) => c.trim()) };
+}
+
+/** Dials `number` the way a person does: the Number field, then Call. */
+async function dial(page: Page, number: string): Promise<void> {
+  await page.getByLabel('Number').fill(number);
+  await page.getByRole('button', { name: 'Call', exact: true }).click();
+}
+
+const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+
+describe('SIP calls through Kamailio and rtpengine', () => {
+  let rig: SipRig;
+  let browser: Browser;
+  let phone: Phone;
+  let page: Page;
+  /** What `before` started, last first: all of it is ended even if `before` failed half-way. */
+  const started: (() => Promise<unknown>)[] = [];
+
+  before(async () => {
+    rig = await startRig({ rtpengine: true });
+    started.unshift(() => rig.stop());
+    browser = await launchChromium();
+    started.unshift(() => browser.close());
+    phone = await startPhone(rig, browser, USER);
+    started.unshift(() => phone.close());
+    page = phone.page;
+  });
+
+  // A test that failed half-way must not leave its call to the next one: line 1 again.
+  afterEach(async () => {
+    const { lines } = (await phone.probe.snapshot()).table;
+    for (const { line, call } of lines) {
+      if (call === null) continue;
+      await phone.probe.invoke('command', { kind: 'Drop', line });
+      await waitForLine(page, line, 'idle');
+    }
+  });
+
+  after(async () => {
+    for (const stop of started) await stop();
+  });
+
+  it('dials from the Number field: dialing, established once the far end answers, idle and answered in the history after Hang up', async () => {
+    const farEnd = await answeringSipp(rig, FAR_END, { scenario: 'uas-answer', pauseMs: 1_000 });
+    await dial(page, FAR_END);
+    // The far end rings for a second before its 200: long enough to see Dialing.
+    await waitForLine(page, 1, 'dialing');
+    await waitForLine(page, 1, 'established');
+    const call = await callOn(phone, 1);
+    assert.equal(call.direction, 'outbound');
+    assert.equal(call.number, FAR_END);
+    await button(page, 'Hang up line 1').click();
+    await waitForLine(page, 1, 'idle');
+    const ended = await ranThrough(farEnd.done);
+    assert.equal(received(ended, 'BYE').length, 1, 'the far end got no BYE');
+    const row = await historyRow(page, call);
+    assert.equal(row.outcome, 'answered');
+    assert.deepEqual([row.cells[0], row.cells[1], row.cells[3]], ['Outgoing', FAR_END, 'Answered']);
+  });
+
+  it('frees the line when the far end hangs up', async () => {
+    // uas-hangup answers at once and sends its own BYE after -d ms of talk.
+    const farEnd = await answeringSipp(rig, FAR_END, { scenario: 'uas-hangup', pauseMs: 1_500 });
+    await dial(page, FAR_END);
+    await waitForLine(page, 1, 'established');
+    const call = await callOn(phone, 1);
+    const bye = phone.sip.next(
+      (frame) => frame.direction === 'received' && isRequest('BYE')(frame),
+      'a BYE from the far end',
+    );
+    await waitForLine(page, 1, 'idle');
+    await bye;
+    // sipp's run ends with the page's 200 for its BYE.
+    await ranThrough(farEnd.done);
+    assert.equal((await historyRow(page, call)).outcome, 'answered');
+  });
+
+  it('ends a call to a busy far end and says why: 486 Busy Here', async () => {
+    const farEnd = await answeringSipp(rig, FAR_END, { scenario: 'uas-busy', pauseMs: 500 });
+    const from = phone.bridge.mark();
+    await dial(page, FAR_END);
+    await waitForLine(page, 1, 'dialing');
+    const call = await callOn(phone, 1);
+    await waitForLine(page, 1, 'idle');
+    await ranThrough(farEnd.done);
+    // The engine's reports to the core: the Terminated event's reason and the log line.
+    const reports = phone.bridge
+      .frames()
+      .slice(from)
+      .filter((frame) => frame.value.name === 'engineReport')
+      .map((frame) => JSON.stringify(frame.value.request));
+    assert.ok(
+      reports.some((report) => /"kind":"Terminated".*"reason":"rejected"/.test(report)),
+      reports.join('\n'),
+    );
+    assert.ok(
+      reports.some((report) => report.includes(`"summary":"486 Busy Here from ${FAR_END}"`)),
+      reports.join('\n'),
+    );
+    const row = await historyRow(page, call);
+    assert.equal(row.outcome, 'unanswered');
+    assert.equal(row.cells[0], 'Outgoing');
+  });
+
+  it('alerts an incoming call with the caller number; Answer establishes it, the caller BYE ends it', async () => {
+    const calling = callWithSipp(rig, { from: CALLER, to: USER, lengthMs: 1_500 });
+    const alert = page.getByRole('alert', { name: 'Incoming call' });
+    await alert.filter({ hasText: CALLER }).waitFor({ timeout: 10_000 });
+    await waitForLine(page, 1, 'ringing');
+    const call = await callOn(phone, 1);
+    assert.equal(call.number, CALLER);
+    await alert.getByRole('button', { name: 'Answer line 1', exact: true }).click();
+    await waitForLine(page, 1, 'established');
+    await waitForLine(page, 1, 'idle');
+    await callerGot(calling, 'SIP/2.0 200 OK');
+    const row = await historyRow(page, call);
+    assert.equal(row.outcome, 'answered');
+    assert.deepEqual([row.cells[0], row.cells[1]], ['Incoming', CALLER]);
+  });
+
+  it('refuses an incoming call with 486 when Reject is pressed', async () => {
+    const calling = callWithSipp(rig, { from: CALLER, to: USER, scenario: 'uac-refused' });
+    await waitForLine(page, 1, 'ringing');
+    const call = await callOn(phone, 1);
+    await page
+      .getByRole('alert', { name: 'Incoming call' })
+      .getByRole('button', { name: 'Reject line 1', exact: true })
+      .click();
+    await waitForLine(page, 1, 'idle');
+    await callerGot(calling, 'SIP/2.0 486 Busy Here');
+    assert.equal((await historyRow(page, call)).outcome, 'missed');
+  });
+
+  it('records an incoming call the caller gave up on as missed', async () => {
+    // It rings for 1.5 s, then the caller cancels.
+    const calling = callWithSipp(rig, {
+      from: CALLER,
+      to: USER,
+      scenario: 'uac-cancel',
+      lengthMs: 1_500,
+    });
+    await waitForLine(page, 1, 'ringing');
+    const call = await callOn(phone, 1);
+    await waitForLine(page, 1, 'idle');
+    await callerGot(calling, 'SIP/2.0 487 Request Terminated');
+    const row = await historyRow(page, call);
+    assert.equal(row.outcome, 'missed');
+    assert.deepEqual([row.cells[0], row.cells[1], row.cells[3]], ['Incoming', CALLER, 'Missed']);
+  });
+
+  /** The page's next re-INVITE and the ACK it sends for its 200: the offer is settled. */
+  const settledReinvite = async (from: number) => {
+    const reinvite = await phone.sip.next(
+      (frame) =>
+        frame.direction === 'sent' &&
+        isRequest('INVITE')(frame) &&
+        (frame.value.header('to') ?? '').includes(';tag='),
+      'a re-INVITE from the page',
+      { after: from },
+    );
+    const cseq = Number.parseInt(reinvite.value.header('cseq') ?? '', 10);
+    await phone.sip.next(
+      (frame) =>
+        frame.direction === 'sent' &&
+        isRequest('ACK')(frame) &&
+        frame.value.header('cseq') === `${cseq} ACK`,
+      `the ACK for re-INVITE ${cseq}`,
+      { after: from },
+    );
+    return reinvite.value;
+  };
+
+  it('holds with a sendonly or inactive re-INVITE and resumes with sendrecv', async () => {
+    const farEnd = await answeringSipp(rig, FAR_END, { scenario: 'uas-answer', pauseMs: 0 });
+    await dial(page, FAR_END);
+    await waitForLine(page, 1, 'established');
+    let mark = phone.sip.mark();
+    await button(page, 'Hold line 1').click();
+    await waitForLine(page, 1, 'held');
+    const hold = await settledReinvite(mark);
+    mark = phone.sip.mark();
+    await button(page, 'Resume line 1').click();
+    await waitForLine(page, 1, 'established');
+    const resume = await settledReinvite(mark);
+    assert.match(sdpDirection(hold.body), /^(sendonly|inactive)$/);
+    assert.equal(sdpDirection(resume.body), 'sendrecv');
+    await button(page, 'Hang up line 1').click();
+    await waitForLine(page, 1, 'idle');
+    const ended = await ranThrough(farEnd.done);
+    // What reached the far end through rtpengine: the first offer, hold, resume.
+    const directions = received(ended, 'INVITE').map((invite) => sdpDirection(invite.body));
+    assert.equal(directions.length, 3, directions.join());
+    assert.equal(directions[0], 'sendrecv');
+    assert.match(directions[1] ?? '', /^(sendonly|inactive)$/);
+    assert.equal(directions[2], 'sendrecv');
+  });
+
+  it('sends keypad digits into the call as SIP INFO', async () => {
+    const farEnd = await answeringSipp(rig, FAR_END, { scenario: 'uas-answer', pauseMs: 0 });
+    await dial(page, FAR_END);
+    await waitForLine(page, 1, 'established');
+    const keypad = page.getByRole('group', { name: 'Keypad tones for line 1' });
+    for (const digit of ['5', '#']) {
+      const mark = phone.sip.mark();
+      await keypad.getByRole('button', { name: digit, exact: true }).click();
+      const info = await phone.sip.next(
+        (frame) => frame.direction === 'sent' && isRequest('INFO')(frame),
+        `an INFO for ${digit}`,
+        { after: mark },
+      );
+      const cseq = info.value.header('cseq');
+      await phone.sip.next(
+        (frame) =>
+          frame.direction === 'received' &&
+          isResponseTo('INFO', 200)(frame) &&
+          frame.value.header('cseq') === cseq,
+        `the 200 for the INFO of ${digit}`,
+        { after: mark },
+      );
+    }
+    // The Number field took no digit: the keypad spoke to the call.
+    assert.equal(await page.getByLabel('Number').inputValue(), '');
+    await button(page, 'Hang up line 1').click();
+    await waitForLine(page, 1, 'idle');
+    const ended = await ranThrough(farEnd.done);
+    const infos = received(ended, 'INFO');
+    assert.deepEqual(
+      infos.map((info) => /^Signal=(.)/m.exec(info.body)?.[1]),
+      ['5', '#'],
+    );
+    for (const info of infos) assert.match(info.text, /^Content-Type: application\/dtmf-relay/m);
+  });
+
+  it('carries out a MakeCall sent through the bridge by another client', async () => {
+    const farEnd = await answeringSipp(rig, FAR_END, { scenario: 'uas-answer', pauseMs: 0 });
+    const other = await BridgeProbe.connect(phone.core);
+    try {
+      const mark = phone.sip.mark();
+      const result = await other.invoke('command', { kind: 'MakeCall', number: FAR_END });
+      assert.ok(result.ok, JSON.stringify(result));
+      // The INVITE leaves from the page that hosts the engine.
+      const invite = await phone.sip.next(
+        (frame) => frame.direction === 'sent' && isRequest('INVITE')(frame),
+        'the INVITE from the hosting page',
+        { after: mark },
+      );
+      assert.match(invite.value.startLine, new RegExp(`^INVITE sip:${FAR_END}@${rig.domain} `));
+      await waitForLine(page, 1, 'established');
+      const drop = await other.invoke('command', { kind: 'Drop', line: 1 });
+      assert.ok(drop.ok, JSON.stringify(drop));
+      await waitForLine(page, 1, 'idle');
+    } finally {
+      other.close();
+    }
+    await ranThrough(farEnd.done);
+  });
+
+  it('carries audio both ways between two Comms Manager pages', async () => {
+    const callee = await startPhone(rig, browser, OTHER);
+    try {
+      await dial(page, OTHER);
+      const alert = callee.page.getByRole('alert', { name: 'Incoming call' });
+      await alert.filter({ hasText: USER }).waitFor({ timeout: 10_000 });
+      await alert.getByRole('button', { name: 'Answer line 1', exact: true }).click();
+      await waitForLine(page, 1, 'established');
+      await waitForLine(callee.page, 1, 'established');
+      // Fake-device audio, 50 packets a second: a second's worth each way, on both pages.
+      const [caller, answerer] = await Promise.all([
+        waitForAudioBothWays(page, 50),
+        waitForAudioBothWays(callee.page, 50),
+      ]);
+      assert.equal(caller.connectionState, 'connected');
+      assert.equal(answerer.connectionState, 'connected');
+      const call = await callOn(phone, 1);
+      await button(page, 'Hang up line 1').click();
+      await waitForLine(page, 1, 'idle');
+      await waitForLine(callee.page, 1, 'idle');
+      assert.equal((await historyRow(page, call)).outcome, 'answered');
+    } finally {
+      await callee.close();
+    }
+  });
+});
