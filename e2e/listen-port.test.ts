@@ -151,7 +151,7 @@ describe('listen port refuses bad input and keeps serving', () => {
       assert.match(refusals[index] ?? '', pattern, `refusal ${index + 1}`);
     });
     assert.deepEqual(
-      [...new Set(snapshot.log.map((entry) => `${entry.door} ${entry.direction}`))],
+      [...new Set(snapshot.log.map((entry) => `${entry.source} ${entry.direction}`))],
       ['listen-port in'],
     );
   });

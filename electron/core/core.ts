@@ -47,7 +47,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // One for the core's lifetime: pages offer to host whichever backend is active.
   const engine = new EngineHost();
   const backendFor: BackendMaker = (extension, report) =>
-    createBackend(extension, { report, secrets, engine });
+    createBackend(extension, { report, secrets, engine, log });
   const switchboard = new Switchboard({
     lines: initial.lines,
     backend: (report) => backendFor(initial.extension, report),

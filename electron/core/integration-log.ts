@@ -1,7 +1,15 @@
-import type { DoorId } from '../../shared/doors/registry.ts';
-import { LOG_CAPACITY, LOG_RAW_LIMIT, type LogEntry } from '../../shared/model/integration-log.ts';
-import type { DoorLog } from './doors/door.ts';
+import {
+  LOG_CAPACITY,
+  LOG_RAW_LIMIT,
+  type LogEntry,
+  type LogSource,
+} from '../../shared/model/integration-log.ts';
 import { Signal } from './signal.ts';
+
+/** The integration log as one door or backend writes to it: every entry names its source. */
+export interface LogWriter {
+  add(entry: Omit<LogEntry, 'id' | 'at' | 'source'>): void;
+}
 
 /**
  * Every request that reached a door and everything a door sent out, newest first and bounded. In memory on purpose: it is
@@ -30,10 +38,10 @@ export class IntegrationLog {
   }
 
   /** The log as one door writes to it: every entry it adds names that door. */
-  forDoor(door: DoorId): DoorLog {
+  forSource(source: LogSource): LogWriter {
     return {
       add: (entry) => {
-        this.add({ ...entry, door });
+        this.add({ ...entry, source });
       },
     };
   }

@@ -4,13 +4,13 @@ import type { LogEntry } from '../../shared/model/integration-log.ts';
 import { createAppStore } from './app-store.ts';
 import { selectLogFor } from './log-slice.ts';
 
-const entry = (id: number, door: string): LogEntry =>
+const entry = (id: number, source: string): LogEntry =>
   // Only the listen port exists yet; a second door's entries come over the wire like this.
   JSON.parse(
     JSON.stringify({
       id,
       at: id,
-      door,
+      source,
       direction: 'in',
       session: null,
       from: '127.0.0.1',

@@ -1,6 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { DoorId } from '../../shared/doors/registry.ts';
-import { LOG_CAPACITY, type LogEntry } from '../../shared/model/integration-log.ts';
+import { LOG_CAPACITY, type LogEntry, type LogSource } from '../../shared/model/integration-log.ts';
 import type { App } from './app-store.ts';
 import { prependNewest } from './newest-first.ts';
 
@@ -24,26 +23,24 @@ export const createLogSlice: StateCreator<App, [], [], LogSlice> = (set) => ({
 
 export const selectLog = (state: App): readonly LogEntry[] => state.log;
 
-/** What the integration log shows: every door's entries, or one door's. */
-export type LogDoorFilter = DoorId | 'all';
+/** What the integration log shows: everything, or one door's (or the SIP softphone's) entries. */
+export type LogSourceFilter = LogSource | 'all';
 
 // One filtered list per log array and door, so that the selector hands React the same
 // array until the log itself changes (a fresh array each time would re-render forever).
-const byDoor = new WeakMap<readonly LogEntry[], Map<DoorId, readonly LogEntry[]>>();
+const bySource = new WeakMap<readonly LogEntry[], Map<LogSource, readonly LogEntry[]>>();
 
 /** Newest first, like the log; stable while the log is unchanged. */
 export const selectLogFor =
-  (door: LogDoorFilter) =>
+  (source: LogSourceFilter) =>
   (state: App): readonly LogEntry[] => {
     const { log } = state;
-    if (door === 'all') return log;
-    const lists = byDoor.get(log) ?? new Map<DoorId, readonly LogEntry[]>();
-    byDoor.set(log, lists);
-    const cached = lists.get(door);
+    if (source === 'all') return log;
+    const lists = bySource.get(log) ?? new Map<LogSource, readonly LogEntry[]>();
+    bySource.set(log, lists);
+    const cached = lists.get(source);
     if (cached) return cached;
-    // Widened: while there is one door, the compiler knows the answer; the filter is for more.
-    const wanted: string = door;
-    const list = log.filter((entry) => entry.door === wanted);
-    lists.set(door, list);
+    const list = log.filter((entry) => entry.source === source);
+    lists.set(source, list);
     return list;
   };

@@ -1,5 +1,18 @@
 import { z } from 'zod';
-import { DoorIdSchema } from '../doors/registry.ts';
+import { DOOR_IDS, DOOR_LABELS, type DoorId } from '../doors/registry.ts';
+import { EXTENSION_TYPE_LABELS, EXTENSION_TYPES, type ExtensionType } from './settings.ts';
+
+/**
+ * Who wrote an entry: a door, or a backend with a wire of its own (the SIP softphone's SIP
+ * messages, summarised).
+ */
+export type LogSource = DoorId | ExtensionType;
+export const LOG_SOURCES = [...DOOR_IDS, ...EXTENSION_TYPES] as [LogSource, ...LogSource[]];
+export const LogSourceSchema = z.enum(LOG_SOURCES);
+export const LOG_SOURCE_LABELS: Readonly<Record<LogSource, string>> = {
+  ...EXTENSION_TYPE_LABELS,
+  ...DOOR_LABELS,
+};
 
 /**
  * One request that reached a door, as an installer needs to see it when a CRM
@@ -8,7 +21,7 @@ import { DoorIdSchema } from '../doors/registry.ts';
 export const LogEntrySchema = z.object({
   id: z.number().int(),
   at: z.number(),
-  door: DoorIdSchema,
+  source: LogSourceSchema,
   /** In: a request that reached the door. Out: what a door sent or ran (a hook, a monitor event). */
   direction: z.enum(['in', 'out']),
   /** The connection or session it belongs to, where the door has one ("tcp 7"); else null. */

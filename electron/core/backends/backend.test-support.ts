@@ -2,6 +2,7 @@ import type { CommandError } from '../../../shared/model/command-error.ts';
 import { COMMAND_KINDS, type Command } from '../../../shared/model/command.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { EngineHost } from '../engine-host.ts';
+import { IntegrationLog } from '../integration-log.ts';
 import { Signal } from '../signal.ts';
 import type { SecretStore } from '../store/secret-store.ts';
 import type { Backend, BackendStatus, ReportEvent } from './backend.ts';
@@ -45,6 +46,7 @@ export function pbxEventsBackend(report: ReportEvent): Backend {
     settings: { type: 'pbx-events' },
     secrets: emptySecrets,
     engine: new EngineHost(),
+    log: new IntegrationLog().forSource('pbx-events'),
   });
 }
 

@@ -7,6 +7,7 @@ import type { Extension, ExtensionType } from '../../../shared/model/settings.ts
 import type { Result } from '../../../shared/result.ts';
 import type { EngineHost } from '../engine-host.ts';
 import type { Signal } from '../signal.ts';
+import type { LogWriter } from '../integration-log.ts';
 import type { SecretStore } from '../store/secret-store.ts';
 
 /** How a backend tells the switchboard what happened to its calls. */
@@ -48,6 +49,8 @@ export interface BackendContext<T extends ExtensionType> {
   readonly settings: Extract<Extension, { type: T }>;
   /** Where its password lives; never in its settings. */
   readonly secrets: SecretStore;
+  /** The integration log under the backend's name, for what its own wire carries (SIP). */
+  readonly log: LogWriter;
   /**
    * The page that hosts the SIP engine, for backends that run in a page; one for the
    * core's lifetime, whichever backend is active. Others ignore it.

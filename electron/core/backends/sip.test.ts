@@ -153,6 +153,24 @@ describe('SIP backend', () => {
     assert.ok(event.ok);
     assert.equal((await backend()).table.lines[0]?.call?.phase, 'dialing');
 
+    // What the engine sent and received, summarised, is in the integration log as the SIP
+    // softphone's.
+    assert.ok(
+      (
+        await session.invoke('engineReport', {
+          kind: 'log',
+          direction: 'in',
+          summary: '486 Busy Here from 1002',
+          error: null,
+        })
+      ).ok,
+    );
+    const [logged] = (await backend()).log;
+    assert.deepEqual(
+      [logged?.source, logged?.direction, logged?.raw],
+      ['sip', 'in', '486 Busy Here from 1002'],
+    );
+
     const failed = await session.invoke('engineReport', {
       kind: 'registration',
       registration: { state: 'failed', reason: '403 wrong user name or password' },

@@ -45,7 +45,7 @@ export function digestHa1(user: string, realm: string, password: string): string
  * commands over the bridge like any other backend's I/O.
  */
 export function createSipBackend(context: BackendContext<'sip'>): Backend {
-  const { settings, secrets, engine, report } = context;
+  const { settings, secrets, engine, report, log } = context;
   const statusChanged = new Signal<BackendStatus>();
   const server = parseSipServer(settings.server);
   const host = server.ok ? server.value.host : '';
@@ -138,6 +138,15 @@ export function createSipBackend(context: BackendContext<'sip'>): Backend {
         }
         return;
       case 'log':
+        log.add({
+          direction: message.direction,
+          session: null,
+          from: message.direction === 'in' ? 'SIP' : 'to SIP',
+          raw: message.summary,
+          reading: '',
+          error: message.error,
+          outcome: '',
+        });
         return;
     }
   };

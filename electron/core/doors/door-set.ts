@@ -37,7 +37,7 @@ export class DoorSet {
     for (const door of doors) {
       await door.start({
         switchboard: options.switchboard,
-        log: options.log.forDoor(door.id),
+        log: options.log.forSource(door.id),
         settings: settings[door.id],
         portOverride: options.portOverrides?.[door.id],
         statusChanged: () => {

@@ -1,6 +1,6 @@
 import type { DoorStatus } from '../../../shared/bridge/contract.ts';
 import type { DoorId, DoorSettings } from '../../../shared/doors/registry.ts';
-import type { LogEntry } from '../../../shared/model/integration-log.ts';
+import type { LogWriter } from '../integration-log.ts';
 import type { FieldError } from '../../../shared/model/settings.ts';
 import type { Result } from '../../../shared/result.ts';
 import type { Switchboard } from '../switchboard.ts';
@@ -12,9 +12,7 @@ import type { Switchboard } from '../switchboard.ts';
  */
 
 /** The integration log, already stamped with the door's id. */
-export interface DoorLog {
-  add(entry: Omit<LogEntry, 'id' | 'at' | 'door'>): void;
-}
+export type DoorLog = LogWriter;
 
 export interface DoorContext<Id extends DoorId> {
   readonly switchboard: Switchboard;

@@ -1,8 +1,8 @@
 import { memo, useId, useState } from 'react';
-import { DOOR_IDS, DOOR_LABELS } from '../../../shared/doors/registry.ts';
+import { LOG_SOURCES, LOG_SOURCE_LABELS } from '../../../shared/model/integration-log.ts';
 import type { LogEntry } from '../../../shared/model/integration-log.ts';
 import { useApp } from '../../store/app-store.ts';
-import { selectLog, selectLogFor, type LogDoorFilter } from '../../store/log-slice.ts';
+import { selectLog, selectLogFor, type LogSourceFilter } from '../../store/log-slice.ts';
 import { LOG_DIRECTION_LABELS, formatWhen, isoTime } from '../format.ts';
 import { ShowOlderButton, useNewestFirst } from '../show-older.tsx';
 import { useToday } from '../use-now.ts';
@@ -18,12 +18,12 @@ const LogItem = memo(function LogItem({ entry, today }: { entry: LogEntry; today
     <li
       className={`log-entry${failed ? ' log-entry-error' : ''}`}
       data-log-id={entry.id}
-      data-door={entry.door}
+      data-source={entry.source}
       data-direction={entry.direction}
     >
       <div className="log-meta">
         <time dateTime={isoTime(entry.at)}>{formatWhen(entry.at, today)}</time>
-        <span className="log-door">{DOOR_LABELS[entry.door]}</span>
+        <span className="log-door">{LOG_SOURCE_LABELS[entry.source]}</span>
         <span className={`log-direction log-direction-${entry.direction}`}>
           {LOG_DIRECTION_LABELS[entry.direction]}
         </span>
@@ -56,8 +56,8 @@ const LogItem = memo(function LogItem({ entry, today }: { entry: LogEntry; today
   );
 });
 
-const parseDoorFilter = (value: string): LogDoorFilter =>
-  DOOR_IDS.find((door) => door === value) ?? 'all';
+const parseSourceFilter = (value: string): LogSourceFilter =>
+  LOG_SOURCES.find((source) => source === value) ?? 'all';
 
 /** The newest entries of one filter; remounted per filter, so each starts at one page. */
 function LogList({ entries, empty }: { entries: readonly LogEntry[]; empty: string }) {
@@ -78,9 +78,9 @@ function LogList({ entries, empty }: { entries: readonly LogEntry[]; empty: stri
 }
 
 export function LogPanel() {
-  const [door, setDoor] = useState<LogDoorFilter>('all');
+  const [source, setSource] = useState<LogSourceFilter>('all');
   const everything = useApp(selectLog);
-  const entries = useApp(selectLogFor(door));
+  const entries = useApp(selectLogFor(source));
   const filterId = useId();
 
   if (everything.length === 0) {
@@ -97,26 +97,26 @@ export function LogPanel() {
         <label htmlFor={filterId}>Door</label>
         <select
           id={filterId}
-          value={door}
+          value={source}
           onChange={(event) => {
-            setDoor(parseDoorFilter(event.target.value));
+            setSource(parseSourceFilter(event.target.value));
           }}
         >
           <option value="all">All doors</option>
-          {DOOR_IDS.map((id) => (
+          {LOG_SOURCES.map((id) => (
             <option key={id} value={id}>
-              {DOOR_LABELS[id]}
+              {LOG_SOURCE_LABELS[id]}
             </option>
           ))}
         </select>
       </div>
       <LogList
-        key={door}
+        key={source}
         entries={entries}
         empty={
-          door === 'all'
+          source === 'all'
             ? ''
-            : `None of the ${everything.length} newest requests reached the door “${DOOR_LABELS[door]}”.`
+            : `None of the ${everything.length} newest entries are from “${LOG_SOURCE_LABELS[source]}”.`
         }
       />
     </>

@@ -30,7 +30,7 @@ async function startDoor(backend: 'pbx-events' | 'own-signalling') {
   opened.push(door);
   await door.start({
     switchboard: board,
-    log: log.forDoor('listen-port'),
+    log: log.forSource('listen-port'),
     settings: LISTEN_PORT_DEFAULTS,
     portOverride: 0,
     statusChanged: () => {
@@ -63,7 +63,7 @@ describe('listen port door', () => {
     assert.equal(board.table.lines[0]?.call?.phase, 'ringing');
     assert.equal(entries.length, 1);
     assert.deepEqual(
-      [entries[0]?.door, entries[0]?.direction, entries[0]?.session],
+      [entries[0]?.source, entries[0]?.direction, entries[0]?.session],
       ['listen-port', 'in', null],
     );
   });
