@@ -1,10 +1,11 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Call } from '../shared/model/line-table.ts';
 import { BridgeProbe } from './support/bridge-probe.ts';
 import { launchChromium } from './support/browser.ts';
-import { newProfileDir, startCore, type RunningCore } from './support/serve.ts';
+import { newProfileDir, REPO_ROOT, startCore, type RunningCore } from './support/serve.ts';
 import { sipAccountSettings } from './sip/account.ts';
 import { runInOwnNetworkNamespace } from './sip/netns.ts';
 import {
@@ -175,6 +176,10 @@ describe('SIP calls through Kamailio and rtpengine', () => {
     // The far end rings for a second before its 200: long enough to see Dialing.
     await waitForLine(page, 1, 'dialing');
     await waitForLine(page, 1, 'established');
+    // The README's picture of a SIP call: refreshed with UPDATE_SCREENSHOTS=1.
+    if (process.env['UPDATE_SCREENSHOTS']) {
+      await page.screenshot({ path: join(REPO_ROOT, 'docs', 'sip-call.png') });
+    }
     const call = await callOn(phone, 1);
     assert.equal(call.direction, 'outbound');
     assert.equal(call.number, FAR_END);
