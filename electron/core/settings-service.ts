@@ -1,14 +1,14 @@
 import type { BridgeResult, SettingsView } from '../../shared/bridge/contract.ts';
 import {
-  SIP_PASSWORD_SECRET,
+  SECRET_NAMES,
   SettingsSchema,
   settingsFieldErrors,
   type Settings,
 } from '../../shared/model/settings.ts';
-import { findControl } from '../../shared/protocols/text.ts';
 import { err, ok } from '../../shared/result.ts';
 import type { Backend, ReportEvent } from './backends/backend.ts';
 import type { DoorSet } from './doors/door-set.ts';
+import { changedSecrets, keepSecrets, takeSecretFields } from './secret-fields.ts';
 import { Signal } from './signal.ts';
 import type { SecretStore } from './store/secret-store.ts';
 import type { SettingsStore } from './store/settings-store.ts';
@@ -53,7 +53,7 @@ export class SettingsService {
   }
 
   view(): SettingsView {
-    const secretsSet = [SIP_PASSWORD_SECRET].filter((name) => this.#secrets.has(name));
+    const secretsSet = SECRET_NAMES.filter((name) => this.#secrets.has(name));
     return {
       settings: this.#settings,
       problem: this.#store.problem,
@@ -69,15 +69,16 @@ export class SettingsService {
   }
 
   async #apply(input: unknown): Promise<BridgeResult<SettingsView>> {
-    const { settings: withoutSecrets, password } = takePassword(input);
-    if (password !== undefined && (password.length > 256 || findControl(password) !== null)) {
-      const message = 'must be at most 256 characters, without control characters';
+    const taken = takeSecretFields(input);
+    if (!taken.ok) {
+      const [first] = taken.error;
       return err({
         code: 'invalid-settings',
-        message: `Password ${message}`,
-        fields: [{ field: 'extension.password', message }],
+        message: first?.message ?? 'Some settings are not valid',
+        fields: taken.error,
       });
     }
+    const withoutSecrets = taken.value.settings;
     const parsed = SettingsSchema.safeParse(withoutSecrets);
     if (!parsed.success) {
       const fields = settingsFieldErrors(parsed.error);
@@ -88,14 +89,11 @@ export class SettingsService {
     const board = this.#switchboard;
     const refuse = (field: string, message: string) =>
       err({ code: 'invalid-settings', message, fields: [{ field, message }] });
-    // Any change of the extension's fields or its password means a new backend (a new
-    // account, say). An empty password field keeps the one saved.
-    const passwordChanged =
-      password !== undefined &&
-      password !== '' &&
-      password !== this.#secrets.get(SIP_PASSWORD_SECRET);
+    // Any change of the extension's fields or its secrets means a new backend (a new
+    // account, say).
+    const secrets = changedSecrets(taken.value.typed, this.#secrets);
     const extensionChanged =
-      passwordChanged || JSON.stringify(next.extension) !== JSON.stringify(previous.extension);
+      secrets.length > 0 || JSON.stringify(next.extension) !== JSON.stringify(previous.extension);
     const blocker = () => {
       const resized = board.canResize(next.lines);
       if (!resized.ok) return refuse('lines', resized.error.message);
@@ -126,22 +124,15 @@ export class SettingsService {
       await doors.value.rollback();
       return late;
     }
-    // The secret first, so that a settings file is never saved for a password that was not.
-    const oldPassword = this.#secrets.get(SIP_PASSWORD_SECRET);
-    if (passwordChanged) {
-      const stored = await this.#secrets.set(SIP_PASSWORD_SECRET, password);
-      if (!stored.ok) {
-        await doors.value.rollback();
-        return refuse('extension.password', `could not be kept: ${stored.error}`);
-      }
+    // Secrets first, so that a settings file is never saved for a password that was not.
+    const kept = await keepSecrets(secrets, this.#secrets);
+    if (!kept.ok) {
+      await doors.value.rollback();
+      return refuse(kept.error.field, kept.error.message);
     }
     const saved = this.#store.save(next);
     if (!saved.ok) {
-      if (passwordChanged) {
-        await (oldPassword === null
-          ? this.#secrets.delete(SIP_PASSWORD_SECRET)
-          : this.#secrets.set(SIP_PASSWORD_SECRET, oldPassword));
-      }
+      await kept.value();
       await doors.value.rollback();
       return err({
         code: 'invalid-settings',
@@ -158,24 +149,4 @@ export class SettingsService {
     this.changed.emit(this.view());
     return ok(this.view());
   }
-}
-
-/**
- * The SIP password arrives with the settings (`extension.password`) but is never part of
- * them: it is taken out here, before the schema sees the settings, and kept in the
- * SecretStore.
- */
-function takePassword(input: unknown): { settings: unknown; password: string | undefined } {
-  if (typeof input !== 'object' || input === null || !('extension' in input)) {
-    return { settings: input, password: undefined };
-  }
-  const { extension } = input;
-  if (typeof extension !== 'object' || extension === null || !('password' in extension)) {
-    return { settings: input, password: undefined };
-  }
-  const { password, ...rest } = extension;
-  return {
-    settings: { ...input, extension: rest },
-    password: typeof password === 'string' ? password : undefined,
-  };
 }

@@ -83,6 +83,27 @@ export const EXTENSION_TYPES: readonly ExtensionType[] = ExtensionSchema.options
   (option) => option.shape.type.value,
 );
 
+/**
+ * Each extension type's write-only fields: typed in Settings with the rest, but kept in the
+ * core's SecretStore under `secret`, never in settings.json, a snapshot or the page. The
+ * page only learns which are set (`SettingsView.secretsSet`).
+ */
+export interface SecretField {
+  /** The key in the extension's part of a save request ("password"). */
+  readonly field: string;
+  /** Its name in the SecretStore. */
+  readonly secret: string;
+}
+
+export const EXTENSION_SECRETS: Readonly<Record<ExtensionType, readonly SecretField[]>> = {
+  'pbx-events': [],
+  sip: [{ field: 'password', secret: SIP_PASSWORD_SECRET }],
+};
+
+export const SECRET_NAMES: readonly string[] = [
+  ...new Set(Object.values(EXTENSION_SECRETS).flatMap((fields) => fields.map((f) => f.secret))),
+];
+
 export const EXTENSION_TYPE_LABELS: Readonly<Record<ExtensionType, string>> = {
   'pbx-events': 'PBX-pushed events (HTTP listen port)',
   sip: 'SIP softphone',
