@@ -2,24 +2,27 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { Call } from '../shared/model/line-table.ts';
 import { BridgeProbe } from './support/bridge-probe.ts';
 import { launchChromium } from './support/browser.ts';
-import { newProfileDir, REPO_ROOT, startCore, type RunningCore } from './support/serve.ts';
-import { sipAccountSettings } from './sip/account.ts';
-import { runInOwnNetworkNamespace } from './sip/netns.ts';
+import { REPO_ROOT } from './support/serve.ts';
 import {
-  isRequest,
-  isResponseTo,
-  watchBridge,
-  watchSip,
-  type BridgeRequest,
-  type FrameLog,
-} from './sip/page-wire.ts';
-import { keepPeerConnections, waitForAudioBothWays } from './sip/peer-stats.ts';
+  button,
+  callerGot,
+  callOn,
+  dial,
+  historyRow,
+  ranThrough,
+  received,
+  settledReinvite,
+  startPhone,
+  waitForLine,
+  type Phone,
+} from './sip/comms-manager.ts';
+import { runInOwnNetworkNamespace } from './sip/netns.ts';
+import { isRequest, isResponseTo } from './sip/page-wire.ts';
+import { waitForAudioBothWays } from './sip/peer-stats.ts';
 import { answeringSipp, callWithSipp, startRig, type SipRig } from './sip/rig.ts';
-import { sdpDirection, type SippResult } from './sip/sipp.ts';
-import type { SipMessage } from './sip/ws-sip-client.ts';
+import { sdpDirection } from './sip/sipp.ts';
 
 // WebRTC against rtpengine on loopback: in a network namespace of its own (DESIGN.md).
 await runInOwnNetworkNamespace(import.meta.filename);
@@ -38,105 +41,6 @@ const FAR_END = '1003';
 const CALLER = '1004';
 /** The second Comms Manager, for the media test. */
 const OTHER = '1002';
-
-const explain = (result: SippResult) => `${result.errors}\n${result.output.slice(-2000)}`;
-
-const received = (result: SippResult, method: string) =>
-  result.messages.filter(
-    (message) => message.direction === 'received' && message.startLine.startsWith(`${method} `),
-  );
-
-const statusesReceived = (result: SippResult) =>
-  result.messages
-    .filter((message) => message.direction === 'received' && message.startLine.startsWith('SIP/'))
-    .map((message) => message.startLine);
-
-/** A sipp run that must have gone to its scenario's end. */
-async function ranThrough(run: Promise<SippResult>): Promise<SippResult> {
-  const result = await run;
-  assert.equal(result.exitCode, 0, explain(result));
-  return result;
-}
-
-/** The calling sipp ran to its end and got `statusLine` (`SIP/2.0 486 Busy Here`). */
-async function callerGot(calling: Promise<SippResult>, statusLine: string): Promise<void> {
-  const caller = await ranThrough(calling);
-  assert.ok(statusesReceived(caller).includes(statusLine), explain(caller));
-}
-
-/** One core serving one Comms Manager page, its engine registered as `user`. */
-interface Phone {
-  readonly core: RunningCore;
-  readonly page: Page;
-  readonly probe: BridgeProbe;
-  readonly sip: FrameLog<SipMessage>;
-  readonly bridge: FrameLog<BridgeRequest>;
-  close(): Promise<void>;
-}
-
-async function startPhone(rig: SipRig, browser: Browser, user: string): Promise<Phone> {
-  const profile = newProfileDir();
-  const core = await startCore(profile.dir);
-  let probe: BridgeProbe | undefined;
-  const context = await browser.newContext();
-  const close = async () => {
-    probe?.close();
-    await context.close();
-    await core.stop();
-    profile.remove();
-  };
-  try {
-    probe = await BridgeProbe.connect(core);
-    const page = await context.newPage();
-    await keepPeerConnections(page);
-    const sip = watchSip(page, rig.wsUrl);
-    const bridge = watchBridge(page);
-    await page.goto(core.url);
-    await page.locator('.app[data-connection="live"]').waitFor();
-    // "Keypad tones: SIP INFO", so that the far end's trace shows each digit.
-    const settings = sipAccountSettings(rig, user, rig.password(user), { dtmf: 'info' });
-    const saved = await probe.invoke('saveSettings', settings);
-    assert.ok(saved.ok, JSON.stringify(saved));
-    // Saving a new server reloads the page to the CSP that allows it; then it registers.
-    await page
-      .locator('[data-backend][data-state="ready"]')
-      .filter({ hasText: `Registered as sip:${user}@` })
-      .waitFor({ timeout: 15_000 });
-    return { core, page, probe, sip, bridge, close };
-  } catch (error) {
-    await close();
-    throw error;
-  }
-}
-
-/** Waits until the line card of `line` shows `state`. */
-const waitForLine = (page: Page, line: number, state: string) =>
-  page.locator(`[data-line="${line}"][data-state="${state}"]`).waitFor({ timeout: 15_000 });
-
-/** The call the core's line table has on `line` now. */
-async function callOn(phone: Phone, line: number): Promise<Call> {
-  const call = (await phone.probe.snapshot()).table.lines[line - 1]?.call;
-  assert.ok(call, `line ${line} has no call`);
-  return call;
-}
-
-/** The history row of `call`, once the call has ended: its outcome and its cells. */
-async function historyRow(page: Page, call: Call) {
-  const row = page
-    .getByRole('table', { name: 'Call history' })
-    .locator(`tr[data-call-id="${call.id}"]`);
-  await row.waitFor({ timeout: 10_000 });
-  const cells = await row.locator('td').allInnerTexts();
-  return { outcome: await row.getAttribute('data-outcome'), cells: cells.map((c) => c.trim()) };
-}
-
-/** Dials `number` the way a person does: the Number field, then Call. */
-async function dial(page: Page, number: string): Promise<void> {
-  await page.getByLabel('Number').fill(number);
-  await page.getByRole('button', { name: 'Call', exact: true }).click();
-}
-
-const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 
 describe('SIP calls through Kamailio and rtpengine', () => {
   let rig: SipRig;
@@ -282,28 +186,6 @@ describe('SIP calls through Kamailio and rtpengine', () => {
     assert.deepEqual([row.cells[0], row.cells[1], row.cells[3]], ['Incoming', CALLER, 'Missed']);
   });
 
-  /** The page's next re-INVITE and the ACK it sends for its 200: the offer is settled. */
-  const settledReinvite = async (from: number) => {
-    const reinvite = await phone.sip.next(
-      (frame) =>
-        frame.direction === 'sent' &&
-        isRequest('INVITE')(frame) &&
-        (frame.value.header('to') ?? '').includes(';tag='),
-      'a re-INVITE from the page',
-      { after: from },
-    );
-    const cseq = Number.parseInt(reinvite.value.header('cseq') ?? '', 10);
-    await phone.sip.next(
-      (frame) =>
-        frame.direction === 'sent' &&
-        isRequest('ACK')(frame) &&
-        frame.value.header('cseq') === `${cseq} ACK`,
-      `the ACK for re-INVITE ${cseq}`,
-      { after: from },
-    );
-    return reinvite.value;
-  };
-
   it('holds with a sendonly or inactive re-INVITE and resumes with sendrecv', async () => {
     const farEnd = await answeringSipp(rig, FAR_END, { scenario: 'uas-answer', pauseMs: 0 });
     await dial(page, FAR_END);
@@ -311,11 +193,11 @@ describe('SIP calls through Kamailio and rtpengine', () => {
     let mark = phone.sip.mark();
     await button(page, 'Hold line 1').click();
     await waitForLine(page, 1, 'held');
-    const hold = await settledReinvite(mark);
+    const hold = await settledReinvite(phone, mark);
     mark = phone.sip.mark();
     await button(page, 'Resume line 1').click();
     await waitForLine(page, 1, 'established');
-    const resume = await settledReinvite(mark);
+    const resume = await settledReinvite(phone, mark);
     assert.match(sdpDirection(hold.body), /^(sendonly|inactive)$/);
     assert.equal(sdpDirection(resume.body), 'sendrecv');
     await button(page, 'Hang up line 1').click();

@@ -1,5 +1,5 @@
 import type { Page, WebSocket as PageSocket } from 'playwright-core';
-import { parseSip, type SipMessage } from './ws-sip-client.ts';
+import { parseSip, type SipMessage } from './sip-message.ts';
 
 /**
  * What a page says on its WebSockets, as Chromium's DevTools see it: the SIP the JsSIP
