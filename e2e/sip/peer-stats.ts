@@ -62,6 +62,8 @@ export async function waitForAudioBothWays(
           flow = { connectionState: connection.connectionState, sent, received };
           if (sent >= least && received >= least) return { done: true, flow };
         }
+        // Packet counters have no event of their own: getStats is read again, bounded in
+        // count and time, as WebRTC's own tests do.
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       return { done: false, flow };

@@ -52,28 +52,31 @@ async function coreWithPage() {
   });
   cores.push(core);
   const sent: Sent[] = [];
-  let waiting: (() => void) | null = null;
+  const listeners = new Set<() => void>();
   const session: PageSession = core.bridge.attach({
     send: (name, payload) => {
       sent.push({ name, payload } as Sent);
-      waiting?.();
+      for (const listener of listeners) listener();
     },
   });
   const calls = () => sent.flatMap((event) => (event.name === 'engine' ? [event.payload] : []));
-  /** The next engine call the core sends, within 5 s. */
-  const nextCall = async (after: number): Promise<EngineCall> => {
-    const deadline = Date.now() + 5_000;
-    while (calls().length <= after) {
-      if (Date.now() > deadline) throw new Error('no engine call within 5 s');
-      await new Promise<void>((resolve) => {
-        waiting = resolve;
-        setTimeout(resolve, 100);
-      });
-    }
-    const call = calls()[after];
-    assert.ok(call);
-    return call;
-  };
+  /** Engine call number `index` (from 0), as soon as the core sends it; fails after 5 s. */
+  const nextCall = (index: number): Promise<EngineCall> =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const call = calls()[index];
+        if (call === undefined) return false;
+        listeners.delete(check);
+        clearTimeout(timer);
+        resolve(call);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(new Error(`no engine call ${index} within 5 s`));
+      }, 5_000);
+      if (!check()) listeners.add(check);
+    });
   const reply = (call: EngineCall) =>
     session.invoke('engineReply', { id: call.id, result: { ok: true, value: null } });
   const backend = async () => {
