@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { burst, serveInChild, underSlowloris } from './server.test-support.ts';
+import { burst, serveInChild, underSlowloris } from './attack.test-support.ts';
 
 /**
  * The guarded server under load, in a process of its own (guarded-http.fixture.ts) with

@@ -3,16 +3,14 @@ import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GuardedHttp, type GuardedHttpOptions, type Refusal } from './guarded-http.ts';
 import type { PortLimits } from './port-policy.ts';
+import { TEST, eventually, within } from './server.test-support.ts';
 import {
-  TEST,
-  eventually,
   exchange,
   goodRequest,
   stubborn,
   answerWhileHalfOpen,
   upgradeRequest,
-  within,
-} from './server.test-support.ts';
+} from './attack.test-support.ts';
 import { httpRequest } from '../core.test-support.ts';
 
 interface Serving {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { WebSocket } from 'ws';
 import type { EngineCall, EngineReport } from '../../../shared/bridge/engine.ts';
 import { err } from '../../../shared/result.ts';
@@ -10,7 +10,7 @@ import {
   eventsOn,
   invoke,
   open,
-  start,
+  usingRunning,
   type PageEvents,
   type Running,
 } from './server.test-support.ts';
@@ -45,13 +45,7 @@ const REGISTERED: EngineReport = {
 };
 
 describe('local server: the page that hosts the SIP engine', () => {
-  let running: Running;
-  before(async () => {
-    running = await start();
-  });
-  after(async () => {
-    await running.stop();
-  });
+  const running = usingRunning();
 
   it(
     'answers backend-unavailable while no page hosts, and refuses callers that are not a page',

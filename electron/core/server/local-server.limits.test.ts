@@ -11,12 +11,11 @@ import {
   open,
   invoke,
   assertSnapshot,
-  tcp,
-  exchange,
   replies,
   closed,
   withFault,
 } from './server.test-support.ts';
+import { tcp, exchange } from './attack.test-support.ts';
 import { httpRequest } from '../core.test-support.ts';
 
 function request(client: WebSocket, id: number, name = 'snapshot'): void {

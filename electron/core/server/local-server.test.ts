@@ -1,34 +1,25 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WIRE_MAX_MESSAGE_BYTES } from '../../../shared/bridge/wire.ts';
 import { bridgeSources, contentSecurityPolicy } from './static-files.ts';
 import {
   TEST,
   within,
-  type Running,
-  start,
+  usingRunning,
   type ConnectOptions,
   connect,
   open,
   invoke,
   assertSnapshot,
   closed,
-  upgradeRequest,
-  tcp,
-  answerWhileHalfOpen,
   replies,
 } from './server.test-support.ts';
+import { upgradeRequest, tcp, answerWhileHalfOpen } from './attack.test-support.ts';
 import { httpRequest } from '../core.test-support.ts';
 
 /** The browser target's local server: the page it serves and the bridge WebSocket. */
 describe('local server: the page', () => {
-  let running: Running;
-  before(async () => {
-    running = await start();
-  });
-  after(async () => {
-    await running.stop();
-  });
+  const running = usingRunning();
 
   it(
     'serves index.html with the browser target CSP and the other security headers',
@@ -94,13 +85,7 @@ describe('local server: the page', () => {
 });
 
 describe('local server: the bridge WebSocket', () => {
-  let running: Running;
-  before(async () => {
-    running = await start();
-  });
-  after(async () => {
-    await running.stop();
-  });
+  const running = usingRunning();
 
   it('answers snapshot to the page with the right token and its own Origin', TEST, async () => {
     const client = await open(running);
@@ -237,13 +222,7 @@ describe('local server: the bridge WebSocket', () => {
 
 /** JSON from the page is parsed in the core: its keys must never reach a prototype. */
 describe('local server: prototype pollution through the bridge', () => {
-  let running: Running;
-  before(async () => {
-    running = await start();
-  });
-  after(async () => {
-    await running.stop();
-  });
+  const running = usingRunning();
 
   it('refuses __proto__ and constructor keys in settings and pollutes nothing', TEST, async () => {
     const client = await open(running);

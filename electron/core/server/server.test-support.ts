@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
-import { connect as netConnect, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import type {
@@ -17,14 +16,13 @@ import { createCore } from '../core.ts';
 import { PLAIN_CODEC } from '../store/secret-store.ts';
 import { tempDir } from '../core.test-support.ts';
 import { LocalServer } from './local-server.ts';
-import type { PortPolicy } from './port-policy.ts';
 
 /**
- * Shared by the socket tests of electron/core/server/: raw loopback clients (well-behaved,
- * stubborn, slow, in bursts), a guarded server in a child process, and the browser
- * target's local server in front of a real core in a temporary profile. Every wait is
- * bounded: a hang fails the test instead of the run. Temporary folders, ports and plain
- * HTTP requests are the layer's, in ../core.test-support.ts.
+ * Shared by the socket tests of electron/core/server/: the browser target's local server in
+ * front of a real core in a temporary profile, and the bridge WebSocket as the page speaks
+ * it. Every wait is bounded: a hang fails the test instead of the run. Raw-socket clients
+ * that misbehave are in ./attack.test-support.ts; temporary folders, ports and plain HTTP
+ * requests are the layer's, in ../core.test-support.ts.
  */
 
 export const WAIT_MS = 5_000;
@@ -87,6 +85,39 @@ export async function start(wrap?: (bridge: BridgeHost) => BridgeHost): Promise<
       await within(server.close(), 'closing the local server');
       await within(core.close(), 'closing the core');
     },
+  };
+}
+
+/**
+ * One `start()` for the calling suite: started before its tests, stopped after them. The
+ * answer reads through to that server, so tests use it as they would a `Running`.
+ */
+export function usingRunning(): Running {
+  let current: Running | undefined;
+  before(async () => {
+    current = await start();
+  });
+  after(async () => {
+    await current?.stop();
+  });
+  const now = (): Running => {
+    assert.ok(current, 'the suite has not started its server');
+    return current;
+  };
+  return {
+    get core() {
+      return now().core;
+    },
+    get server() {
+      return now().server;
+    },
+    get port() {
+      return now().port;
+    },
+    get origin() {
+      return now().origin;
+    },
+    stop: () => now().stop(),
   };
 }
 
@@ -264,32 +295,6 @@ export function closed(client: WebSocket): Promise<number> {
   );
 }
 
-export function upgradeRequest(port: number, token: string): string {
-  return [
-    `GET /bridge?token=${token} HTTP/1.1`,
-    `Host: 127.0.0.1:${port}`,
-    `Origin: http://127.0.0.1:${port}`,
-    'Upgrade: websocket',
-    'Connection: Upgrade',
-    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-    'Sec-WebSocket-Version: 13',
-    '',
-    '',
-  ].join('\r\n');
-}
-
-export function tcp(port: number, allowHalfOpen = false): Promise<Socket> {
-  return within(
-    new Promise<Socket>((resolve, reject) => {
-      const socket = netConnect({ host: '127.0.0.1', port, allowHalfOpen }, () => {
-        resolve(socket);
-      });
-      socket.on('error', reject);
-    }),
-    'a TCP connection',
-  );
-}
-
 /** Ask `check` until it answers true, up to `ms`; an attempt that throws counts as false. */
 export async function eventually(check: () => Promise<boolean>, ms = WAIT_MS): Promise<boolean> {
   const deadline = Date.now() + ms;
@@ -298,191 +303,4 @@ export async function eventually(check: () => Promise<boolean>, ms = WAIT_MS): P
     await delay(10);
   }
   return false;
-}
-
-// Raw sockets, for requests node:http would not send as written and clients that misbehave.
-
-export interface Exchange {
-  readonly response: string;
-  /** 0: no status line came back. */
-  readonly status: number;
-  readonly closedByServer: boolean;
-  readonly elapsedMs: number;
-}
-
-export const statusOf = (response: string): number =>
-  Number(/^HTTP\/1\.[01] (\d{3}) /.exec(response)?.[1] ?? 0);
-
-/** What comes back on `socket` until the server closes it, or `timeoutMs` passes. */
-function answerOn(socket: Socket, timeoutMs: number): Promise<Exchange> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const done = (closedByServer: boolean) => {
-      clearTimeout(timer);
-      const response = Buffer.concat(chunks).toString('latin1');
-      const elapsedMs = performance.now() - started;
-      resolve({ response, status: statusOf(response), closedByServer, elapsedMs });
-    };
-    const timer = setTimeout(() => {
-      socket.destroy();
-      done(false);
-    }, timeoutMs);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    // A reset still ends in 'close'; what arrived before it counts.
-    socket.on('error', () => undefined);
-    if (socket.destroyed) done(true);
-    else
-      socket.once('close', () => {
-        done(true);
-      });
-  });
-}
-
-/** Sends `text` and collects the answer until the server closes, or `timeoutMs` passes. */
-export function exchange(port: number, text: string, timeoutMs = WAIT_MS): Promise<Exchange> {
-  const socket = netConnect({ host: '127.0.0.1', port });
-  const answer = answerOn(socket, timeoutMs);
-  socket.write(text);
-  return answer;
-}
-
-export function goodRequest(port: number, path = '/telephony?l=1&n=1&a=i'): string {
-  return `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`;
-}
-
-/** Writes `text`, then neither reads nor closes its half: what a stuck or hostile client does. */
-export async function stubborn(port: number, text: string): Promise<Socket> {
-  const socket = await tcp(port, true);
-  socket.on('error', () => undefined);
-  socket.pause();
-  socket.write(text);
-  return socket;
-}
-
-/**
- * Sends `text` on a connection whose client keeps its own half open, and resolves what came
- * back once the server has closed its side for good. Writing on after the server's FIN
- * tells a closed server socket (reset) from a half-closed one that would go on holding a
- * connection.
- */
-export async function answerWhileHalfOpen(port: number, text: string, ms = 2_000): Promise<string> {
-  const socket = await tcp(port, true);
-  socket.removeAllListeners('error');
-  socket.on('error', () => undefined);
-  let poke: NodeJS.Timeout | undefined;
-  const gone = new Promise<string>((resolve) => {
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.once('end', () => {
-      poke = setInterval(() => socket.write('still here\r\n'), 50);
-    });
-    socket.once('close', () => {
-      clearInterval(poke);
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-  });
-  socket.write(text);
-  try {
-    return await within(gone, 'the server closing its side', ms);
-  } finally {
-    clearInterval(poke);
-    socket.destroy();
-  }
-}
-
-/** Opens `count` connections first, then sends a request on each at once. */
-export async function burst(port: number, count: number, timeoutMs = 10_000): Promise<Exchange[]> {
-  const sockets = await Promise.all(Array.from({ length: count }, () => tcp(port)));
-  const answers = sockets.map((socket) => answerOn(socket, timeoutMs));
-  for (const socket of sockets) if (!socket.destroyed) socket.write(goodRequest(port));
-  return Promise.all(answers);
-}
-
-export interface SlowlorisOptions {
-  readonly connections: number;
-  /** One byte of an endless header per this interval. */
-  readonly dribbleMs: number;
-  readonly durationMs: number;
-  /** A well-behaved client sends one request per this interval meanwhile. */
-  readonly goodEveryMs: number;
-}
-
-/**
- * `connections` clients that dribble a request that never ends and reconnect whenever the
- * server cuts them, while a good client sends a request every `goodEveryMs`.
- */
-export async function underSlowloris(
-  port: number,
-  options: SlowlorisOptions,
-): Promise<{ readonly good: Exchange[]; readonly cuts: number }> {
-  const stopAt = Date.now() + options.durationMs;
-  const endless = `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Pad: ${'a'.repeat(4_000)}`;
-  const open = new Set<Socket>();
-  let cuts = 0;
-  const attack = () => {
-    if (Date.now() >= stopAt) return;
-    const socket = netConnect({ host: '127.0.0.1', port });
-    open.add(socket);
-    let sent = 0;
-    const dribble = setInterval(() => {
-      if (sent < endless.length) socket.write(endless.charAt(sent++));
-    }, options.dribbleMs);
-    socket.on('error', () => undefined);
-    socket.once('close', () => {
-      clearInterval(dribble);
-      open.delete(socket);
-      cuts++;
-      setTimeout(attack, 5);
-    });
-  };
-  for (let index = 0; index < options.connections; index++) attack();
-  // The attackers hold the slots before the good client starts.
-  await delay(options.dribbleMs);
-  const answers: Promise<Exchange>[] = [];
-  while (Date.now() < stopAt - options.goodEveryMs) {
-    answers.push(exchange(port, goodRequest(port), 3_000));
-    await delay(options.goodEveryMs);
-  }
-  const good = await Promise.all(answers);
-  for (const socket of open) socket.destroy();
-  return { good, cuts };
-}
-
-export interface Child {
-  readonly port: number;
-  stop(): Promise<void>;
-}
-
-/** guarded-http.fixture.ts in a process of its own, answering 200 behind `policy`. */
-export async function serveInChild(policy: PortPolicy): Promise<Child> {
-  const fixture = join(import.meta.dirname, 'guarded-http.fixture.ts');
-  const child = spawn(process.execPath, [fixture, JSON.stringify(policy)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      resolve();
-    });
-  });
-  const port = await within(
-    new Promise<number>((resolve, reject) => {
-      child.stdout.once('data', (chunk: Buffer) => {
-        resolve((JSON.parse(chunk.toString('utf8')) as { port: number }).port);
-      });
-      child.once('exit', (code) => {
-        reject(new Error(`the fixture exited with ${String(code)}`));
-      });
-    }),
-    'the fixture listening',
-  );
-  return {
-    port,
-    async stop() {
-      child.stdin.end();
-      await within(exited, 'the fixture exiting').catch(() => {
-        child.kill('SIGKILL');
-      });
-    },
-  };
 }

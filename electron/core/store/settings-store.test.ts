@@ -1,25 +1,17 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeEach, describe, test } from 'node:test';
-import fc from 'fast-check';
+import { describe, test } from 'node:test';
 import { LISTEN_PORT_DEFAULTS } from '../../../shared/doors/listen-port.ts';
 import {
   SETTINGS_VERSION,
-  SettingsSchema,
   defaultSettings,
   type Settings,
 } from '../../../shared/model/settings.ts';
-import { migrateSettings } from './settings-migrations.ts';
 import { SETTINGS_FILE, SettingsStore, ensureProfileDir } from './settings-store.ts';
-import { tempDir } from '../core.test-support.ts';
+import { dir, file, freshProfileEachTest, isPosix } from './store.test-support.ts';
 
-let dir = '';
-let file = '';
-beforeEach(() => {
-  dir = tempDir('callbridge-settings-');
-  file = path.join(dir, SETTINGS_FILE);
-});
+freshProfileEachTest('callbridge-settings-', SETTINGS_FILE);
 
 const valid: Settings = {
   version: 2,
@@ -37,7 +29,6 @@ const listenPort = valid.doors['listen-port'];
 const DEFAULTS = defaultSettings();
 
 const corruptCopies = () => fs.readdirSync(dir).filter((name) => name.includes('.corrupt-'));
-const isPosix = process.platform !== 'win32';
 
 describe('SettingsStore', () => {
   test('a missing file means defaults and no problem', () => {
@@ -325,89 +316,4 @@ describe('SettingsStore', () => {
     assert.equal(result.error[0]?.field, '(settings)');
     assert.deepEqual(store.get(), DEFAULTS);
   });
-
-  test('property: any JSON in the file, open never throws and get() fits the schema', () => {
-    fc.assert(
-      fc.property(
-        fc.oneof(
-          fc.jsonValue().map((value) => JSON.stringify(value)),
-          fc.string(),
-          fc
-            .record({
-              extensionType: fc.constantFrom('pbx-events', 'sip', ''),
-              lines: fc.oneof(fc.integer({ min: -5, max: 70 }), fc.double()),
-              listenPort: fc.integer({ min: 0, max: 70_000 }),
-              listenAllowFrom: fc.array(fc.oneof(fc.ipV4(), fc.ipV6(), fc.string())),
-              listenHostNames: fc.array(fc.oneof(fc.domain(), fc.string())),
-            })
-            .map((value) => JSON.stringify(value)),
-          fc
-            .record(
-              {
-                version: fc.oneof(
-                  { weight: 4, arbitrary: fc.constant(2) },
-                  fc.constantFrom(1, 3, '2', 0),
-                ),
-                extension: fc.record({ type: fc.constantFrom('pbx-events', 'sip') }),
-                lines: fc.integer({ min: -5, max: 70 }),
-                doors: fc.record(
-                  { 'listen-port': listenPortSection(fc.integer({ min: 0, max: 70_000 })) },
-                  { requiredKeys: [] },
-                ),
-              },
-              { requiredKeys: ['extension', 'lines'] },
-            )
-            .map((value) => JSON.stringify(value)),
-        ),
-        (text) => {
-          fs.writeFileSync(file, text);
-          const store = SettingsStore.open(dir);
-          assert.ok(SettingsSchema.safeParse(store.get()).success);
-          const migrated = migrateSettings(safeJson(text));
-          const expected = migrated.ok ? SettingsSchema.safeParse(migrated.value.value) : null;
-          assert.equal(store.problem === null, expected?.success === true);
-          if (expected?.success === true) assert.deepEqual(store.get(), expected.data);
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
-
-  test('property: whatever save accepts reads back the same after reopening', () => {
-    fc.assert(
-      fc.property(
-        fc.record({
-          extension: fc.constant({ type: 'pbx-events' as const }),
-          lines: fc.integer({ min: 1, max: 64 }),
-          doors: fc.record({
-            'listen-port': listenPortSection(fc.integer({ min: 1024, max: 65535 })),
-          }),
-        }),
-        (settings) => {
-          const saved = SettingsStore.open(dir).save(settings);
-          if (!saved.ok) return; // fc.domain() can exceed the schema's host name rules
-          assert.deepEqual(SettingsStore.open(dir).get(), saved.value);
-        },
-      ),
-      { numRuns: 100 },
-    );
-  });
 });
-
-/** A listen-port section whose addresses and names are mostly valid. */
-function listenPortSection(port: fc.Arbitrary<number>) {
-  return fc.record({
-    port,
-    // fc.ipV6() writes some forms (::ffff:1.2.3.4) that the schema's simple check refuses.
-    allowFrom: fc.array(fc.ipV4(), { maxLength: 32 }),
-    hostNames: fc.array(fc.domain(), { maxLength: 32 }),
-  });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
