@@ -8,8 +8,8 @@ import { after } from 'node:test';
 /**
  * The generic pieces every test of electron/core/ needs, once for the layer: temporary
  * folders, ports on 127.0.0.1, and requests to a listen port. Imported by tests only; a
- * folder's own helpers (server/server.test-support.ts, backends/backend.test-support.ts)
- * build on it.
+ * folder's own helpers build on it: server/ (the bridge, and attack.test-support.ts for
+ * misbehaving sockets), store/ (a profile per test, history records), backends/.
  */
 
 const made: string[] = [];

@@ -3,8 +3,7 @@ import { describe, test } from 'node:test';
 import { type HistoryRecord } from '../../../shared/model/line-table.ts';
 import { activeCallScenario } from './history-active-crash.fixture.ts';
 import {
-  freshProfileEachTest,
-  profile,
+  freshHistoryProfileEachTest,
   record,
   openStore,
   openRecovered,
@@ -14,8 +13,9 @@ import {
   rawDatabase,
   killWhen,
 } from './history.test-support.ts';
+import { dir } from './store.test-support.ts';
 
-freshProfileEachTest();
+freshHistoryProfileEachTest();
 
 describe('HistoryStore: calls on a line', () => {
   test('calls left on a line come back as interrupted, ended at their last sign of life', () => {
@@ -168,7 +168,7 @@ describe('HistoryStore: calls on a line', () => {
       const base = 1_700_000_000_000;
       const scenario = activeCallScenario(base);
       let acked = -1;
-      await killWhen('history-active-crash.fixture.ts', [profile.dir, String(base)], (line) => {
+      await killWhen('history-active-crash.fixture.ts', [dir, String(base)], (line) => {
         const match = /^ack (\d+)$/.exec(line);
         if (match) acked = Number(match[1]);
         return line === 'ready';

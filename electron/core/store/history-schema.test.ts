@@ -5,15 +5,15 @@ import { HistoryStore } from './history-store.ts';
 import { MIGRATIONS } from './history-schema.ts';
 import { migrate, type Database } from './sqlite.ts';
 import {
-  freshProfileEachTest,
-  profile,
+  freshHistoryProfileEachTest,
   record,
   openStore,
   ringing,
   rawDatabase,
 } from './history.test-support.ts';
+import { dir } from './store.test-support.ts';
 
-freshProfileEachTest();
+freshHistoryProfileEachTest();
 
 describe('HistoryStore: schema migrations', () => {
   /** A file exactly as version 1 (the first shipped schema) left it, with the given rows. */
@@ -113,7 +113,7 @@ describe('HistoryStore: schema migrations', () => {
        VALUES ('odd', 1, 'inbound', '1', '', 1, NULL, 2, 'bogus')`,
     );
     v1.close();
-    const opened = HistoryStore.open(profile.dir);
+    const opened = HistoryStore.open(dir);
     assert.ok(!opened.ok);
     assert.match(opened.error, /CHECK constraint failed/);
     assert.match(opened.error, /left as it is/);

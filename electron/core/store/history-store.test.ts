@@ -4,14 +4,14 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { HISTORY_FILE, HistoryStore } from './history-store.ts';
 import {
-  freshProfileEachTest,
-  profile,
+  freshHistoryProfileEachTest,
   record,
   openStore,
   killWhen,
 } from './history.test-support.ts';
+import { dir } from './store.test-support.ts';
 
-freshProfileEachTest();
+freshHistoryProfileEachTest();
 
 describe('HistoryStore', () => {
   test('a record reads back exactly as it was added', () => {
@@ -74,7 +74,7 @@ describe('HistoryStore', () => {
     'creates the profile folder and the file owner-only',
     { skip: process.platform === 'win32' },
     () => {
-      const nested = path.join(profile.dir, 'nested', 'profile');
+      const nested = path.join(dir, 'nested', 'profile');
       const store = openStore(nested);
       store.close();
       assert.equal(fs.statSync(nested).mode & 0o777, 0o700);
@@ -83,13 +83,13 @@ describe('HistoryStore', () => {
   );
 
   test('a file that is not a database gives a clear error and stays byte for byte', () => {
-    const file = path.join(profile.dir, HISTORY_FILE);
+    const file = path.join(dir, HISTORY_FILE);
     const garbage = Buffer.concat([
       Buffer.from("this is not SQLite, it is the user's precious data\n"),
       Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 31) % 256)),
     ]);
     fs.writeFileSync(file, garbage);
-    const opened = HistoryStore.open(profile.dir);
+    const opened = HistoryStore.open(dir);
     assert.ok(!opened.ok);
     assert.match(opened.error, /history\.sqlite/);
     assert.ok(opened.error.includes(file), opened.error);
@@ -103,13 +103,13 @@ describe('HistoryStore', () => {
     store.add(record('x', 1));
     store.close();
     // Pretend a newer Callbridge migrated the file further.
-    const file = path.join(profile.dir, HISTORY_FILE);
+    const file = path.join(dir, HISTORY_FILE);
     const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
     const db = new DatabaseSync(file);
     db.exec('PRAGMA user_version = 99');
     db.close();
     const before = fs.readFileSync(file);
-    const opened = HistoryStore.open(profile.dir);
+    const opened = HistoryStore.open(dir);
     assert.ok(!opened.ok);
     assert.match(opened.error, /schema version is 99/);
     assert.deepEqual(fs.readFileSync(file), before);
@@ -121,12 +121,12 @@ describe('HistoryStore', () => {
     store.add(record('bad', 2000));
     store.close();
     const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
-    const db = new DatabaseSync(path.join(profile.dir, HISTORY_FILE));
+    const db = new DatabaseSync(path.join(dir, HISTORY_FILE));
     // Bypass STRICT's checks the way a damaged or hand-edited file might.
     db.exec("UPDATE history SET started_at = 9007199254740993 WHERE id = 'bad'");
     db.close();
     const problems: string[] = [];
-    const opened = HistoryStore.open(profile.dir, {
+    const opened = HistoryStore.open(dir, {
       onProblem: (message) => problems.push(message),
     });
     assert.ok(opened.ok);
@@ -148,7 +148,7 @@ describe('HistoryStore', () => {
       // the OS page cache intact, so it cannot show that the fsync reached the disk; the
       // pragmas test below checks the synchronous=FULL that makes that so.
       const acked: string[] = [];
-      await killWhen('history-crash-writer.fixture.ts', [profile.dir, '100000'], (line) => {
+      await killWhen('history-crash-writer.fixture.ts', [dir, '100000'], (line) => {
         const match = /^ack (\S+)$/.exec(line);
         if (match?.[1] !== undefined) acked.push(match[1]);
         return acked.length >= 50;

@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { beforeEach } from 'node:test';
 import { endCall, type Call, type HistoryRecord } from '../../../shared/model/line-table.ts';
-import { tempDir } from '../core.test-support.ts';
 import { HISTORY_FILE, HistoryStore } from './history-store.ts';
 import { openDatabase, type Database } from './sqlite.ts';
+import { dir, freshProfileEachTest } from './store.test-support.ts';
 
 /** What the history store's test files share: a profile per test, records, calls, a fixture runner. */
 
-/** A fresh profile folder for each test of the file that calls this at its top. */
-export const profile = { dir: '' };
-export function freshProfileEachTest(): void {
-  beforeEach(() => {
-    profile.dir = tempDir('callbridge-history-');
-  });
-}
+/** A fresh profile folder (`dir`) for each test of the file that calls this at its top. */
+export const freshHistoryProfileEachTest = (): void => {
+  freshProfileEachTest('callbridge-history-', HISTORY_FILE);
+};
 
 export function record(
   id: string,
@@ -36,10 +32,7 @@ export function record(
   };
 }
 
-export function openStore(
-  profileDir = profile.dir,
-  onProblem?: (message: string) => void,
-): HistoryStore {
+export function openStore(profileDir = dir, onProblem?: (message: string) => void): HistoryStore {
   const opened = HistoryStore.open(profileDir, onProblem ? { onProblem } : {});
   if (!opened.ok) assert.fail(opened.error);
   return opened.value;
@@ -79,7 +72,7 @@ export function nextRun(
   onProblem?: (message: string) => void,
 ): { readonly recovered: HistoryRecord[]; readonly history: HistoryRecord[] } {
   store.close();
-  const again = openStore(profile.dir, onProblem);
+  const again = openStore(dir, onProblem);
   const recovered = again.recoverInterrupted(now);
   const history = again.recent(100);
   again.close();
@@ -88,7 +81,7 @@ export function nextRun(
 
 /** The file itself, behind the store's back, the way older versions or damage left it. */
 export function rawDatabase(): Database {
-  return openDatabase(path.join(profile.dir, HISTORY_FILE), { durability: 'full' });
+  return openDatabase(path.join(dir, HISTORY_FILE), { durability: 'full' });
 }
 
 /**
