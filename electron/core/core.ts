@@ -16,6 +16,8 @@ import { SettingsStore, ensureProfileDir } from './store/settings-store.ts';
 import { Switchboard } from './switchboard.ts';
 
 const HISTORY_IN_SNAPSHOT = 200;
+/** One fsync this often while a call is up: what an interrupted call's length can be off by. */
+const HEARTBEAT_MS = 30_000;
 
 /**
  * Compose the core: settings, history, the switchboard with its backend, the doors, and
@@ -72,6 +74,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     if (after?.phase === 'ringing' && before?.id !== after.id) incoming.emit({ line, call: after });
   });
 
+  // While calls are up, their last sign of life moves on, so that a call cut by a crash is
+  // recorded with about the length it had rather than ending where it last changed.
+  const heartbeat = setInterval(() => {
+    if (!switchboard.table.lines.some((line) => line.call)) return;
+    try {
+      history.markAlive(Date.now());
+    } catch {
+      // A failing disk shows on the next transition, which is refused and says so.
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
   const doors = await DoorSet.start(initial.doors, {
     switchboard,
     log,
@@ -117,6 +131,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     doors: () => doors.view(),
     connectSources: () => switchboard.backend.connectSources,
     async close() {
+      clearInterval(heartbeat);
       await doors.close();
       // After the backend, which may still ask its page to stop.
       await switchboard.close();
