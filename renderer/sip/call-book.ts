@@ -174,10 +174,13 @@ export class CallBook {
     this.#ring();
   }
 
-  /** The ring tone follows the calls: ringing over nothing, call waiting over a call. */
+  /**
+   * The ring tone follows the calls: ringing over nothing, call waiting over a call; a
+   * silenced call alerts without a tone.
+   */
   #ring(): void {
     const calls = this.calls;
-    const ringing = calls.some((call) => call.phase === 'ringing');
+    const ringing = calls.some((call) => call.phase === 'ringing' && !call.silenced);
     const busy = calls.some((call) => call.phase !== 'ringing');
     this.#deps.ringer.set(!ringing ? 'off' : busy ? 'waiting' : 'ring');
   }

@@ -145,20 +145,21 @@ function callAndTarget(
   return 'target' in dialled ? { call, dialled } : err(dialled);
 }
 
-function transfer(scope: CommandScope, command: Extract<Command, { kind: 'Transfer' }>): Outcome {
-  const { target: to } = command;
-  if (to === undefined) {
-    return refuse('not-capable', 'the SIP engine transfers blind only: give a target');
-  }
-  const found = callAndTarget(scope, { ...command, target: to }, FITS.connected, [
-    'transfer',
-    'transferred',
-  ]);
-  if ('ok' in found) return found;
-  const { call, dialled } = found;
-  call.log(`REFER ${call.party.number} to ${dialled.number}`);
+/**
+ * REFER `call`'s far end to `to`, Replaces `consult`'s dialog for an attended transfer.
+ * Our legs end once the far end reports the target answered (NOTIFY 200).
+ */
+function refer(
+  call: SipCall,
+  to: { target: string; number: string },
+  consult: SipCall | null,
+): Outcome {
+  const how = consult === null ? '' : ` (replacing the call on line ${consult.line})`;
+  call.log(`REFER ${call.party.number} to ${to.number}${how}`);
+  const legs = consult === null ? [call] : [call, consult];
   return attempt('the call could not be transferred', () => {
-    call.session.refer(dialled.target, {
+    call.session.refer(to.target, {
+      ...(consult === null ? {} : { replaces: consult.session }),
       eventHandlers: {
         requestFailed: ({
           response,
@@ -169,28 +170,85 @@ function transfer(scope: CommandScope, command: Extract<Command, { kind: 'Transf
         }) => {
           const words =
             response === null ? cause : statusWords(response.status_code, response.reason_phrase);
-          call.log(`transfer to ${dialled.number} refused`, words, 'in');
+          call.log(`transfer to ${to.number} refused`, words, 'in');
         },
         requestSucceeded: () => {
-          call.transferring = true;
+          for (const leg of legs) leg.transferring = true;
         },
         accepted: () => {
-          // The far end reached the target: this leg is done.
-          call.transferred = true;
-          if (!call.session.isEnded()) call.session.terminate();
+          // The far end reached the target: our part is done, on both legs.
+          for (const leg of legs) {
+            leg.transferred = true;
+            if (!leg.session.isEnded()) leg.session.terminate();
+          }
         },
         failed: ({
           status_line,
         }: {
           status_line: { status_code: number; reason_phrase: string };
         }) => {
-          call.transferring = false;
+          for (const leg of legs) leg.transferring = false;
           const words = statusWords(status_line.status_code, status_line.reason_phrase);
-          call.log(`transfer to ${dialled.number} failed`, words, 'in');
+          call.log(`transfer to ${to.number} failed`, words, 'in');
         },
       },
     });
   });
+}
+
+function transfer(scope: CommandScope, command: Extract<Command, { kind: 'Transfer' }>): Outcome {
+  const { target: to } = command;
+  if (to === undefined) return attendedTransfer(scope, command.line);
+  const found = callAndTarget(scope, { ...command, target: to }, FITS.connected, [
+    'transfer',
+    'transferred',
+  ]);
+  if ('ok' in found) return found;
+  return refer(found.call, found.dialled, null);
+}
+
+/**
+ * Transfer without a target joins the two calls that are up: the far end of the call on
+ * `line` is sent to the other call's far end, which it replaces (RFC 3891). With a third
+ * call up there is no telling which one is meant, so it is refused.
+ */
+function attendedTransfer(scope: CommandScope, line: number | undefined): Outcome {
+  const call = find(scope, line, FITS.connected, 'transfer');
+  if (!isCall(call)) return err(call);
+  if (!FITS.connected(call)) return wrongPhase(call, 'transferred');
+  const others = scope.book.calls.filter((other) => other !== call && FITS.connected(other));
+  const [consult, ...more] = others;
+  if (consult === undefined) {
+    return refuse(
+      'no-call',
+      `there is no second call to transfer line ${call.line} to: call the target first, or give a number`,
+    );
+  }
+  if (more.length > 0) {
+    return refuse(
+      'not-allowed-now',
+      `more than two calls are up; end all but the two to join, or give a number`,
+    );
+  }
+  const uri = consult.session.remote_identity.uri.toString();
+  return refer(call, { target: uri, number: consult.party.number }, consult);
+}
+
+function mute(scope: CommandScope, command: Extract<Command, { kind: 'Mute' }>): Outcome {
+  const call = find(scope, command.line, FITS.connected, command.muted ? 'mute' : 'unmute');
+  if (!isCall(call)) return err(call);
+  if (!FITS.connected(call)) return wrongPhase(call, command.muted ? 'muted' : 'unmuted');
+  return attempt('the microphone could not be switched', () => {
+    call.setMuted(command.muted);
+  });
+}
+
+function silence(scope: CommandScope, line: number | undefined): Outcome {
+  const call = find(scope, line, FITS.answer, 'silence');
+  if (!isCall(call)) return err(call);
+  if (!FITS.answer(call)) return wrongPhase(call, 'silenced');
+  call.silence();
+  return ok(null);
 }
 
 function divert(scope: CommandScope, command: Extract<Command, { kind: 'Divert' }>): Outcome {
@@ -241,6 +299,10 @@ export function runCommand(scope: CommandScope, command: Command): Outcome {
       return divert(scope, command);
     case 'SendDtmf':
       return sendDtmf(scope, command);
+    case 'Mute':
+      return mute(scope, command);
+    case 'Silence':
+      return silence(scope, command.line);
     case 'SelectLine': {
       // The core moves the selection; the engine keeps one call audible.
       const call = scope.book.calls.find((entry) => entry.line === command.line) ?? null;

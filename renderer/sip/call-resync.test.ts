@@ -12,7 +12,11 @@ const live = (phase: CallPhase, direction: 'inbound' | 'outbound' = 'inbound'): 
   direction,
   number: '1001',
   callerId: 'Alice',
+  muted: false,
+  silenced: false,
 });
+
+const connected = (phase: CallPhase) => phase === 'established' || phase === 'held';
 
 const clock = () => {
   let next = 0;
@@ -51,6 +55,15 @@ describe('resyncEvents', () => {
     assert.deepEqual(resyncEvents(live('established'), shown), []);
   });
 
+  it('brings a silenced ring and a mute to a core that has not seen them', () => {
+    const ringing = fold(resyncEvents({ ...live('ringing'), silenced: true }, null)).lines[1];
+    assert.equal(ringing?.call?.phase === 'ringing' && ringing.call.silenced, true);
+    const shown = fold(resyncEvents(live('established'), null)).lines[1]?.call ?? null;
+    assert.deepEqual(resyncEvents({ ...live('established'), muted: true }, shown), [
+      { kind: 'Muted', line: 2, ref: 'abc@pbx', muted: true },
+    ]);
+  });
+
   it('never makes the core end a call it knows and start it again', () => {
     const phases: readonly CallPhase[] = ['ringing', 'dialing', 'established', 'held'];
     const connectedOrNot = fc.constantFrom(...phases);
@@ -59,9 +72,11 @@ describe('resyncEvents', () => {
         connectedOrNot,
         connectedOrNot,
         fc.constantFrom('inbound' as const, 'outbound' as const),
-        (before, now, direction) => {
+        fc.boolean(),
+        fc.boolean(),
+        (before, now, direction, mutedBefore, mutedNow) => {
           // The core saw the call up to `before`; the engine's call has reached `now` since.
-          const seen = live(before, direction);
+          const seen = { ...live(before, direction), muted: connected(before) && mutedBefore };
           const start = seen.direction === 'inbound' ? 'ringing' : 'dialing';
           if ((before === 'ringing' || before === 'dialing') && before !== start) return;
           if ((now === 'ringing' || now === 'dialing') && now !== start) return;
@@ -72,10 +87,14 @@ describe('resyncEvents', () => {
             return;
           const table = fold(resyncEvents(seen, null));
           const shown: Call | null = table.lines[1]?.call ?? null;
+          const muted = connected(now) && mutedNow;
           const after =
-            fold(resyncEvents({ ...seen, phase: now }, shown), table).lines[1]?.call ?? null;
+            fold(resyncEvents({ ...seen, phase: now, muted }, shown), table).lines[1]?.call ?? null;
           assert.equal(after?.id, shown?.id, 'the same call, not a new one');
           assert.equal(after?.phase, now);
+          const shownMuted =
+            after.phase === 'established' || after.phase === 'held' ? after.muted : undefined;
+          assert.equal(shownMuted ?? false, muted);
         },
       ),
     );

@@ -15,6 +15,23 @@ export interface LiveCall {
   readonly direction: Direction;
   readonly number: string;
   readonly callerId: string;
+  readonly muted: boolean;
+  readonly silenced: boolean;
+}
+
+/** Mute and Silence on top of the phase, for a core whose table lacks them. */
+function flagEvents(call: LiveCall, shown: Call | null): CallEvent[] {
+  const { line, ref } = call;
+  const shownMuted = shown !== null && 'muted' in shown && shown.muted === true;
+  const shownSilenced = shown !== null && 'silenced' in shown && shown.silenced === true;
+  const connected = call.phase === 'established' || call.phase === 'held';
+  const events: CallEvent[] = [];
+  if (connected && call.muted !== shownMuted)
+    events.push({ kind: 'Muted', line, ref, muted: call.muted });
+  if (call.phase === 'ringing' && call.silenced && !shownSilenced) {
+    events.push({ kind: 'Silenced', line, ref });
+  }
+  return events;
 }
 
 /** The whole story of the call, for a core that has not seen it. */
@@ -30,11 +47,17 @@ export function announceEvents(call: LiveCall): CallEvent[] {
     events.push({ kind: 'Established', line, ref });
   }
   if (call.phase === 'held') events.push({ kind: 'Held', line, ref });
-  return events;
+  return [...events, ...flagEvents(call, null)];
 }
 
 export function resyncEvents(call: LiveCall, shown: Call | null): CallEvent[] {
   if (shown === null || shown.ref !== call.ref) return announceEvents(call);
+  // Hold, resume and answering a held call keep the table's mute, so the flags are
+  // compared with what it shows now.
+  return [...phaseEvents(call, shown), ...flagEvents(call, shown)];
+}
+
+function phaseEvents(call: LiveCall, shown: Call): CallEvent[] {
   const { line, ref } = call;
   if (shown.phase === call.phase) return [];
   switch (call.phase) {

@@ -57,6 +57,8 @@ export class SipCall implements CallSlot {
   readonly session: RTCSession;
   #phase: CallPhase;
   #over = false;
+  #muted = false;
+  #silenced = false;
   /** What Hold/Retrieve last asked for; applied once no re-INVITE is in flight. */
   #wantHold = false;
   #holdTimer: ReturnType<typeof setTimeout> | null = null;
@@ -92,6 +94,34 @@ export class SipCall implements CallSlot {
 
   get phase(): CallPhase {
     return this.#phase;
+  }
+
+  /** True once Silence was pressed: the call alerts without a ring tone. */
+  get silenced(): boolean {
+    return this.#silenced;
+  }
+
+  silence(): void {
+    if (this.#silenced || this.#phase !== 'ringing') return;
+    this.#silenced = true;
+    this.log(`ring tone silenced for ${describeParty(this.party)}`);
+    this.#event({ kind: 'Silenced', line: this.line, ref: this.ref });
+    this.#hooks.changed();
+  }
+
+  /**
+   * Mute stops our microphone's track (JsSIP disables it); the far end keeps sending, and
+   * a hold and resume keep the mute, as every desk phone does.
+   */
+  setMuted(muted: boolean): void {
+    if (this.#muted === muted) return;
+    if (muted) this.session.mute({ audio: true });
+    else this.session.unmute({ audio: true });
+    this.#muted = muted;
+    this.log(
+      `microphone ${muted ? 'muted' : 'unmuted'} on the call with ${describeParty(this.party)}`,
+    );
+    this.#event({ kind: 'Muted', line: this.line, ref: this.ref, muted });
   }
 
   /** Incoming for a call from the far end, Dialing for ours: the call's first event. */
@@ -142,7 +172,15 @@ export class SipCall implements CallSlot {
 
   #live(): LiveCall {
     const { line, ref, direction } = this;
-    return { line, ref, direction, phase: this.#phase, ...this.party };
+    return {
+      line,
+      ref,
+      direction,
+      phase: this.#phase,
+      muted: this.#muted,
+      silenced: this.#silenced,
+      ...this.party,
+    };
   }
 
   log(summary: string, error: string | null = null, direction: LogLine['direction'] = 'out'): void {

@@ -61,6 +61,10 @@ export const CallEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('Held'), line: LineNumberSchema, ref: Ref }),
   z.object({ kind: z.literal('Resumed'), line: LineNumberSchema, ref: Ref }),
   z.object({ kind: z.literal('LineSelected'), line: LineNumberSchema }),
+  /** Our microphone is (or is no longer) sent into the connected call on the line. */
+  z.object({ kind: z.literal('Muted'), line: LineNumberSchema, ref: Ref, muted: z.boolean() }),
+  /** The alerting call on the line no longer rings here; it still waits for an answer. */
+  z.object({ kind: z.literal('Silenced'), line: LineNumberSchema, ref: Ref }),
   z.object({
     kind: z.literal('Terminated'),
     line: LineNumberSchema,

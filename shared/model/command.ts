@@ -35,6 +35,10 @@ export const CommandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('Forward'), mode: ForwardModeSchema, target: DialString.optional() }),
   z.object({ kind: z.literal('DoNotDisturb'), enabled: z.boolean() }),
   z.object({ kind: z.literal('SelectLine'), line: LineNumberSchema }),
+  /** Stop sending our microphone into a connected call (or start again); the far end stays. */
+  z.object({ kind: z.literal('Mute'), line: LineNumberSchema.optional(), muted: z.boolean() }),
+  /** Stop the ring tone of an alerting call without answering or refusing it. */
+  z.object({ kind: z.literal('Silence'), line: LineNumberSchema.optional() }),
   z.object({
     kind: z.literal('SendDtmf'),
     line: LineNumberSchema.optional(),

@@ -113,6 +113,33 @@ describe('line table transitions', () => {
     assert.equal(resume.ok ? null : resume.error.code, 'no-call');
   });
 
+  it('keeps a mute across hold and resume, and drops a ring silence once answered', () => {
+    const { table } = apply(createLineTable(1), [
+      { kind: 'Incoming', line: 1, ref: 'a', number: '1001' },
+      { kind: 'Silenced', line: 1, ref: 'a' },
+    ]);
+    const ringing = table.lines[0]?.call;
+    assert.equal(ringing?.phase === 'ringing' && ringing.silenced, true);
+    const talking = apply(table, [
+      { kind: 'Established', line: 1, ref: 'a' },
+      { kind: 'Muted', line: 1, ref: 'a', muted: true },
+      { kind: 'Held', line: 1, ref: 'a' },
+      { kind: 'Resumed', line: 1, ref: 'a' },
+    ]).table.lines[0]?.call;
+    assert.ok(talking?.phase === 'established');
+    assert.equal(talking.muted, true);
+    assert.equal(Object.hasOwn(talking, 'silenced'), false);
+  });
+
+  it('refuses to mute a call that is not connected and to silence one not ringing', () => {
+    const clock = clockAt(0);
+    const dialing = apply(createLineTable(1), [{ kind: 'Dialing', line: 1, number: '1' }]).table;
+    const mute = applyEvent(dialing, { kind: 'Muted', line: 1, muted: true }, clock);
+    assert.match(mute.ok ? '' : mute.error.message, /dialing; only a connected call can be muted/);
+    const silence = applyEvent(dialing, { kind: 'Silenced', line: 1 }, clock);
+    assert.equal(silence.ok ? null : silence.error.code, 'not-allowed-now');
+  });
+
   it('refuses to shrink the table under a call, and keeps calls when it grows', () => {
     const { table } = apply(createLineTable(3), [{ kind: 'Incoming', line: 3, number: '1' }]);
     const shrink = resizeLineTable(table, 2);
@@ -142,7 +169,12 @@ const eventArbitrary: fc.Arbitrary<CallEvent> = fc.oneof(
     line: fc.integer({ min: 1, max: LINES + 2 }),
     number: fc.option(fc.constantFrom('100', '400'), { nil: undefined }),
   }),
-  ...(['Held', 'Resumed', 'LineSelected', 'Terminated'] as const).map((kind) =>
+  fc.record({
+    kind: fc.constant('Muted' as const),
+    line: fc.integer({ min: 1, max: LINES + 2 }),
+    muted: fc.boolean(),
+  }),
+  ...(['Held', 'Resumed', 'LineSelected', 'Terminated', 'Silenced'] as const).map((kind) =>
     fc.record({ kind: fc.constant(kind), line: fc.integer({ min: 1, max: LINES + 2 }) }),
   ),
 );
@@ -160,6 +192,10 @@ function assertPossible(table: LineTable): void {
     if (call.phase === 'established' || call.phase === 'held')
       assert.ok(call.answeredAt >= call.startedAt);
     if (call.phase === 'held') assert.ok(call.heldAt >= call.answeredAt);
+    // Only a ringing call is silenced, only a connected one muted.
+    if (Object.hasOwn(call, 'silenced')) assert.equal(call.phase, 'ringing');
+    if (Object.hasOwn(call, 'muted'))
+      assert.ok(call.phase === 'established' || call.phase === 'held');
   }
 }
 
@@ -175,7 +211,9 @@ describe('line table properties', () => {
           clock.tick(delay);
           const result = applyEvent(table, event, clock);
           if (!result.ok) {
-            assert.ok(event.line > LINES || ['Held', 'Resumed'].includes(event.kind));
+            assert.ok(
+              event.line > LINES || ['Held', 'Resumed', 'Muted', 'Silenced'].includes(event.kind),
+            );
             continue;
           }
           table = result.value.table;

@@ -23,11 +23,22 @@ interface CallBase {
   readonly ref: string | null;
 }
 
+/** Absent means false: most backends and every PBX door never set them. */
+interface Silencing {
+  /** The ring tone was stopped for this call (Silence); it is still alerting. */
+  readonly silenced?: boolean;
+}
+interface Muting {
+  /** Our microphone is not sent into the call (Mute); kept across hold and resume. */
+  readonly muted?: boolean;
+}
+
 export type Call =
-  | (CallBase & { readonly phase: 'ringing' })
+  | (CallBase & Silencing & { readonly phase: 'ringing' })
   | (CallBase & { readonly phase: 'dialing' })
-  | (CallBase & { readonly phase: 'established'; readonly answeredAt: number })
-  | (CallBase & { readonly phase: 'held'; readonly answeredAt: number; readonly heldAt: number });
+  | (CallBase & Muting & { readonly phase: 'established'; readonly answeredAt: number })
+  | (CallBase &
+      Muting & { readonly phase: 'held'; readonly answeredAt: number; readonly heldAt: number });
 
 export type CallPhase = Call['phase'];
 
@@ -231,6 +242,9 @@ export function applyEvent(
       const answeredAt =
         current.phase === 'established' || current.phase === 'held' ? current.answeredAt : now;
       const { id, direction, startedAt, ref } = current;
+      // A ringing call's silencing ends with its ringing; a held call's mute carries over.
+      const muted =
+        current.phase === 'established' || current.phase === 'held' ? current.muted : undefined;
       const call: Call = {
         id,
         direction,
@@ -240,6 +254,7 @@ export function applyEvent(
         callerId,
         phase: 'established',
         answeredAt,
+        ...(muted === undefined ? {} : { muted }),
       };
       return ok({ table: withCall(table, event.line, call), ended: [], changed: true });
     }
@@ -271,6 +286,35 @@ export function applyEvent(
       }
       const { heldAt: _heldAt, ...rest } = current;
       const call: Call = { ...rest, phase: 'established' };
+      return ok({ table: withCall(table, event.line, call), ended: [], changed: true });
+    }
+
+    case 'Muted': {
+      if (!current) return refuse('no-call', event.line, `line ${event.line} has no call to mute`);
+      if (current.phase !== 'established' && current.phase !== 'held') {
+        return refuse(
+          'not-allowed-now',
+          event.line,
+          `the call on line ${event.line} is ${current.phase}; only a connected call can be muted`,
+        );
+      }
+      if ((current.muted ?? false) === event.muted) return ok(unchanged(table));
+      const call: Call = { ...current, muted: event.muted };
+      return ok({ table: withCall(table, event.line, call), ended: [], changed: true });
+    }
+
+    case 'Silenced': {
+      if (!current)
+        return refuse('no-call', event.line, `line ${event.line} has no call to silence`);
+      if (current.phase !== 'ringing') {
+        return refuse(
+          'not-allowed-now',
+          event.line,
+          `the call on line ${event.line} is ${current.phase}; only a ringing call can be silenced`,
+        );
+      }
+      if (current.silenced === true) return ok(unchanged(table));
+      const call: Call = { ...current, silenced: true };
       return ok({ table: withCall(table, event.line, call), ended: [], changed: true });
     }
 

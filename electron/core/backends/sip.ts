@@ -21,6 +21,8 @@ const REGISTERED: ReadonlySet<CommandKind> = new Set<CommandKind>([
   'Transfer',
   'SendDtmf',
   'SelectLine',
+  'Mute',
+  'Silence',
 ]);
 /** Not registered: calls already up can still be held, ended or switched between. */
 const UNREGISTERED: ReadonlySet<CommandKind> = new Set<CommandKind>([
@@ -29,6 +31,8 @@ const UNREGISTERED: ReadonlySet<CommandKind> = new Set<CommandKind>([
   'Retrieve',
   'SendDtmf',
   'SelectLine',
+  'Mute',
+  'Silence',
 ]);
 
 export const NEEDS_PAGE = 'the SIP engine needs the Comms Manager open';

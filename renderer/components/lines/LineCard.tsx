@@ -67,6 +67,12 @@ export const LineCard = memo(function LineCard({
               <DirectionIcon direction={call.direction} />
               {DIRECTION_LABELS[call.direction]}
             </span>
+            {call.phase === 'ringing' && call.silenced === true && (
+              <span className="call-flag">Ringing silenced</span>
+            )}
+            {(call.phase === 'established' || call.phase === 'held') && call.muted === true && (
+              <span className="call-flag">Microphone muted</span>
+            )}
           </p>
           <CallControls line={line} call={call} />
         </div>

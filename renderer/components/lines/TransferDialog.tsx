@@ -2,15 +2,34 @@ import { useEffect, useId, useRef, useState, type SubmitEvent } from 'react';
 
 interface TransferDialogProps {
   readonly line: number;
+  /** The one other call up, which an attended transfer joins this one with; or none. */
+  readonly consult: { readonly line: number; readonly number: string } | null;
+  /** Whether a consultation call can be placed first (the backend can dial). */
+  readonly canCallFirst: boolean;
+  /** Blind: the far end is sent to `target` at once. */
   readonly onTransfer: (target: string) => void;
+  /** Attended, first step: call `target` on another line while this call waits on hold. */
+  readonly onCallFirst: (target: string) => void;
+  /** Attended, last step: join this call's far end with the consultation's. */
+  readonly onJoin: () => void;
   readonly onClose: () => void;
 }
 
 /**
- * Asks where to send the call. A native modal <dialog>: it traps focus, closes on Escape
- * and gives focus back to the Transfer button by itself.
+ * Asks where to send the call: blind to a number ("Transfer now"), after speaking to the
+ * target first ("Call first", then "Complete transfer" once both calls are up), as Bria
+ * and Zoiper offer it. A native modal <dialog>: it traps focus, closes on Escape and gives
+ * focus back to the Transfer button by itself.
  */
-export function TransferDialog({ line, onTransfer, onClose }: TransferDialogProps) {
+export function TransferDialog({
+  line,
+  consult,
+  canCallFirst,
+  onTransfer,
+  onCallFirst,
+  onJoin,
+  onClose,
+}: TransferDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [target, setTarget] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -24,14 +43,17 @@ export function TransferDialog({ line, onTransfer, onClose }: TransferDialogProp
     };
   }, []);
 
-  const submit = (event: SubmitEvent) => {
-    event.preventDefault();
+  const withTarget = (then: (target: string) => void) => {
     const trimmed = target.trim();
     if (trimmed === '') {
       setProblem('Enter the number or extension to transfer to.');
       return;
     }
-    onTransfer(trimmed);
+    then(trimmed);
+  };
+  const submit = (event: SubmitEvent) => {
+    event.preventDefault();
+    withTarget(onTransfer);
   };
 
   return (
@@ -47,6 +69,13 @@ export function TransferDialog({ line, onTransfer, onClose }: TransferDialogProp
         <p id={`${id}-about`} className="muted">
           Send the call on line {line} to another number or extension.
         </p>
+        {consult && (
+          <p className="dialog-choice">
+            <button type="button" className="button button-primary" onClick={onJoin}>
+              Complete transfer to {consult.number || `line ${consult.line}`}
+            </button>
+          </p>
+        )}
         <label htmlFor={`${id}-target`}>Number or extension</label>
         <input
           id={`${id}-target`}
@@ -70,8 +99,19 @@ export function TransferDialog({ line, onTransfer, onClose }: TransferDialogProp
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
+          {canCallFirst && (
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                withTarget(onCallFirst);
+              }}
+            >
+              Call first
+            </button>
+          )}
           <button type="submit" className="button button-primary">
-            Transfer
+            Transfer now
           </button>
         </div>
       </form>
