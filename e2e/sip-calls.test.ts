@@ -93,7 +93,10 @@ describe('SIP calls through Kamailio and rtpengine', () => {
     assert.equal(received(ended, 'BYE').length, 1, 'the far end got no BYE');
     const row = await historyRow(page, call);
     assert.equal(row.outcome, 'answered');
-    assert.deepEqual([row.cells[0], row.cells[1], row.cells[3]], ['Outgoing', FAR_END, 'Answered']);
+    assert.deepEqual(
+      [row.cells[0], row.cells[1], row.cells[3], row.cells[4]],
+      ['Outgoing', FAR_END, 'Answered', 'hung up here'],
+    );
   });
 
   it('frees the line when the far end hangs up', async () => {
@@ -110,7 +113,8 @@ describe('SIP calls through Kamailio and rtpengine', () => {
     await bye;
     // sipp's run ends with the page's 200 for its BYE.
     await ranThrough(farEnd.done);
-    assert.equal((await historyRow(page, call)).outcome, 'answered');
+    const row = await historyRow(page, call);
+    assert.deepEqual([row.outcome, row.cells[4]], ['answered', 'hung up by the far end']);
   });
 
   it('ends a call to a busy far end and says why: 486 Busy Here', async () => {
@@ -137,7 +141,7 @@ describe('SIP calls through Kamailio and rtpengine', () => {
     );
     const row = await historyRow(page, call);
     assert.equal(row.outcome, 'unanswered');
-    assert.equal(row.cells[0], 'Outgoing');
+    assert.deepEqual([row.cells[0], row.cells[4]], ['Outgoing', '486 Busy Here']);
   });
 
   it('alerts an incoming call with the caller number; Answer establishes it, the caller BYE ends it', async () => {
@@ -166,7 +170,8 @@ describe('SIP calls through Kamailio and rtpengine', () => {
       .click();
     await waitForLine(page, 1, 'idle');
     await callerGot(calling, 'SIP/2.0 486 Busy Here');
-    assert.equal((await historyRow(page, call)).outcome, 'missed');
+    const row = await historyRow(page, call);
+    assert.deepEqual([row.outcome, row.cells[4]], ['missed', 'refused here (486 Busy Here)']);
   });
 
   it('records an incoming call the caller gave up on as missed', async () => {
@@ -183,7 +188,10 @@ describe('SIP calls through Kamailio and rtpengine', () => {
     await callerGot(calling, 'SIP/2.0 487 Request Terminated');
     const row = await historyRow(page, call);
     assert.equal(row.outcome, 'missed');
-    assert.deepEqual([row.cells[0], row.cells[1], row.cells[3]], ['Incoming', CALLER, 'Missed']);
+    assert.deepEqual(
+      [row.cells[0], row.cells[1], row.cells[3], row.cells[4]],
+      ['Incoming', CALLER, 'Missed', 'the caller hung up first'],
+    );
   });
 
   it('holds with a sendonly or inactive re-INVITE and resumes with sendrecv', async () => {

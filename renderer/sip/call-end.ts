@@ -115,3 +115,23 @@ export function endLogLine(
     error: words,
   };
 }
+
+/**
+ * How the call ended in a person's words, for the history row: the SIP status that ended
+ * it where there is one ("486 Busy Here"), else who hung up or what failed.
+ */
+export function endDetail(end: SessionEnd, direction: Direction, context: EndContext): string {
+  if (terminationReason(end, context) === 'transferred') return 'transferred';
+  if (context.diverted) return 'diverted';
+  if (end.kind === 'ended') {
+    return end.originator === 'remote' ? 'hung up by the far end' : 'hung up here';
+  }
+  if (end.cause === 'Canceled') {
+    return direction === 'inbound' ? 'the caller hung up first' : 'cancelled here';
+  }
+  if (end.response !== null) return statusWords(end.response.status, end.response.reasonPhrase);
+  if (end.originator === 'local' && end.cause === 'Rejected') {
+    return `refused here (${context.refusedWith ?? '480 Temporarily Unavailable'})`;
+  }
+  return CAUSE_WORDS[end.cause] ?? shownText(end.cause, 80);
+}

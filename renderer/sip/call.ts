@@ -4,6 +4,7 @@ import type { CallEvent } from '../../shared/model/call-event.ts';
 import type { Call, CallPhase, Direction } from '../../shared/model/line-table.ts';
 import {
   ENGINE_STOPPED,
+  endDetail,
   endLogLine,
   terminationReason,
   type LogLine,
@@ -275,6 +276,7 @@ export class SipCall implements CallSlot {
       line: this.line,
       ref: this.ref,
       reason: terminationReason(end, context),
+      detail: endDetail(end, this.direction, context),
     });
     this.#audio.dispose();
     this.#hooks.ended(this);

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { endLogLine, terminationReason, type SessionEnd } from './call-end.ts';
+import { CallEventSchema } from '../../shared/model/call-event.ts';
+import { endDetail, endLogLine, terminationReason, type SessionEnd } from './call-end.ts';
 import { registrationVerdict, socketDropReason, statusWords } from './reason.ts';
 
 const WITH_HA1 = { realm: 'asterisk', hasHa1: true };
@@ -224,6 +225,49 @@ describe('how a call ended', () => {
         summary: 'call to 1002 failed: microphone access refused',
         error: 'microphone access refused',
       },
+    );
+  });
+
+  it('says how it ended in the history’s words', () => {
+    const busy = end({ cause: 'Busy', response: { status: 486, reasonPhrase: 'Busy Here' } });
+    assert.equal(endDetail(busy, 'outbound', plain), '486 Busy Here');
+    assert.equal(endDetail(end({ kind: 'ended' }), 'inbound', plain), 'hung up by the far end');
+    assert.equal(
+      endDetail(end({ kind: 'ended', originator: 'local' }), 'outbound', plain),
+      'hung up here',
+    );
+    assert.equal(
+      endDetail(end({ cause: 'Canceled' }), 'inbound', plain),
+      'the caller hung up first',
+    );
+    assert.equal(endDetail(end({ cause: 'No Answer' }), 'outbound', plain), 'not answered in time');
+    assert.equal(
+      endDetail(end({ cause: 'Rejected', originator: 'local' }), 'inbound', {
+        ...plain,
+        refusedWith: '486 Busy Here',
+      }),
+      'refused here (486 Busy Here)',
+    );
+    assert.equal(
+      endDetail(end({ kind: 'ended' }), 'inbound', { ...plain, transferred: true }),
+      'transferred',
+    );
+  });
+
+  it('always gives a detail the Terminated event accepts, whatever the far end sent', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('ended' as const, 'failed' as const),
+        fc.string({ maxLength: 300 }),
+        fc.option(
+          fc.record({ status: fc.integer({ min: 100, max: 699 }), reasonPhrase: fc.string() }),
+        ),
+        (kind, cause, response) => {
+          const detail = endDetail(end({ kind, cause, response }), 'inbound', plain);
+          const event = { kind: 'Terminated', line: 1, detail };
+          assert.ok(CallEventSchema.safeParse(event).success, JSON.stringify(detail));
+        },
+      ),
     );
   });
 

@@ -31,6 +31,7 @@ const snapshot = (problem: string | null): CoreSnapshot => ({
     answeredAt: null,
     endedAt: 1,
     outcome: 'missed' as const,
+    reason: null,
   })),
   log: [],
 });

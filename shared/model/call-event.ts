@@ -70,6 +70,8 @@ export const CallEventSchema = z.discriminatedUnion('kind', [
     line: LineNumberSchema,
     ref: Ref,
     reason: z.enum(['hangup', 'transferred', 'diverted', 'rejected', 'failed']).optional(),
+    /** How it ended in a person's words, for the history ("486 Busy Here", "not answered in time"). */
+    detail: Party.optional(),
   }),
 ]);
 

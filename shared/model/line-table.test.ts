@@ -45,7 +45,7 @@ describe('line table transitions', () => {
       { kind: 'Established', line: 1 },
       { kind: 'Held', line: 1 },
       { kind: 'Resumed', line: 1 },
-      { kind: 'Terminated', line: 1 },
+      { kind: 'Terminated', line: 1, detail: 'hung up by the far end' },
     ]);
     assert.equal(table.lines[0]?.call, null);
     assert.deepEqual(ended, [
@@ -59,6 +59,7 @@ describe('line table transitions', () => {
         answeredAt: 2_000,
         endedAt: 5_000,
         outcome: 'answered',
+        reason: 'hung up by the far end',
       },
     ]);
   });

@@ -70,6 +70,8 @@ export interface HistoryRecord {
   readonly answeredAt: number | null;
   readonly endedAt: number;
   readonly outcome: CallOutcome;
+  /** How it ended in the backend's words (the SIP status, "hung up by the far end"), if it said. */
+  readonly reason: string | null;
 }
 
 export const MAX_LINES = 64;
@@ -107,7 +109,12 @@ export function findLine(table: LineTable, line: number): Line | undefined {
   return table.lines[line - 1];
 }
 
-export function endCall(call: Call, line: number, endedAt: number): HistoryRecord {
+export function endCall(
+  call: Call,
+  line: number,
+  endedAt: number,
+  reason: string | null = null,
+): HistoryRecord {
   const answeredAt = call.phase === 'established' || call.phase === 'held' ? call.answeredAt : null;
   const outcome: CallOutcome =
     answeredAt !== null ? 'answered' : call.direction === 'inbound' ? 'missed' : 'unanswered';
@@ -121,6 +128,7 @@ export function endCall(call: Call, line: number, endedAt: number): HistoryRecor
     answeredAt,
     endedAt: Math.max(endedAt, call.startedAt),
     outcome,
+    reason,
   };
 }
 
@@ -327,7 +335,7 @@ export function applyEvent(
       if (!current) return ok(unchanged(table));
       return ok({
         table: withCall(table, event.line, null),
-        ended: [endCall(current, event.line, now)],
+        ended: [endCall(current, event.line, now, event.detail ?? null)],
         changed: true,
       });
     }

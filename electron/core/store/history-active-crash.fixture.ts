@@ -49,6 +49,7 @@ export function activeCallScenario(base: number): Transition[] {
     answeredAt,
     endedAt,
     outcome: answeredAt === null ? 'missed' : 'answered',
+    reason: null,
   });
   return [
     put(1, { ...a, phase: 'ringing' }, base + 10),

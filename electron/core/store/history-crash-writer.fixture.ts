@@ -32,6 +32,7 @@ for (let index = 0; index < maxRows; index++) {
     answeredAt: null,
     endedAt: start + index + 1,
     outcome: index % 2 === 0 ? 'missed' : 'unanswered',
+    reason: null,
   });
   // Synchronous write, so the acknowledgement leaves the process before the next row.
   fs.writeSync(1, `ack ${id}\n`);

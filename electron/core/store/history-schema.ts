@@ -62,6 +62,8 @@ export const MIGRATIONS: readonly string[] = [
      held_at INTEGER CHECK ((held_at IS NOT NULL) = (phase = 'held')),
      seen_at INTEGER NOT NULL
    ) STRICT;`,
+  // Version 3: how each call ended in the backend's words; NULL for the rows before it.
+  `ALTER TABLE history ADD COLUMN reason TEXT;`,
 ];
 
 export function describeError(error: unknown): string {
@@ -126,6 +128,7 @@ export function toRecord(row: Row): HistoryRecord | string {
     ...callColumns(row),
     endedAt: integer(row, 'ended_at'),
     outcome: oneOf(row, 'outcome', OUTCOMES),
+    reason: row['reason'] === null || row['reason'] === undefined ? null : text(row, 'reason'),
   }));
 }
 
@@ -135,6 +138,6 @@ export function toInterrupted(row: Row, now: number): HistoryRecord | string {
     const call = callColumns(row);
     const seenAt = integer(row, 'seen_at');
     const endedAt = Math.max(call.startedAt, Math.min(seenAt, now));
-    return { ...call, endedAt, outcome: 'interrupted' as const };
+    return { ...call, endedAt, outcome: 'interrupted' as const, reason: null };
   });
 }

@@ -45,12 +45,12 @@ export class HistoryStore {
     // A replayed record (same id) is ignored, never duplicated and never rewritten.
     this.#insert = db.prepare(
       `INSERT INTO history
-         (id, line, direction, number, caller_id, started_at, answered_at, ended_at, outcome)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         (id, line, direction, number, caller_id, started_at, answered_at, ended_at, outcome, reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING`,
     );
     this.#recent = db.prepare(
-      `SELECT id, line, direction, number, caller_id, started_at, answered_at, ended_at, outcome
+      `SELECT id, line, direction, number, caller_id, started_at, answered_at, ended_at, outcome, reason
        FROM history ORDER BY ended_at DESC, seq DESC LIMIT ?`,
     );
     // Read integers as BigInt: a damaged row with a huge number would otherwise throw
@@ -124,6 +124,7 @@ export class HistoryStore {
       record.answeredAt,
       record.endedAt,
       record.outcome,
+      record.reason,
     );
     return Number(result.changes) > 0;
   }

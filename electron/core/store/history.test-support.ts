@@ -28,6 +28,7 @@ export function record(
     answeredAt: endedAt - 50_000,
     endedAt,
     outcome: 'answered',
+    reason: 'hung up by the far end',
     ...extra,
   };
 }

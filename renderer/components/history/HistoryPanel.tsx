@@ -37,6 +37,7 @@ const HistoryRow = memo(function HistoryRow({
           {OUTCOME_LABELS[record.outcome]}
         </span>
       </td>
+      <td>{record.reason ?? <span className="muted">—</span>}</td>
       <td>
         <time dateTime={isoTime(record.startedAt)}>{formatWhen(record.startedAt, today)}</time>
       </td>
@@ -66,6 +67,7 @@ export function HistoryPanel() {
             <th scope="col">Number</th>
             <th scope="col">Caller ID</th>
             <th scope="col">Outcome</th>
+            <th scope="col">How it ended</th>
             <th scope="col">Started</th>
             <th scope="col" className="numeric">
               Duration
