@@ -1,6 +1,7 @@
 import { DOOR_IDS, DOOR_LABELS } from '../../shared/doors/registry.ts';
 import type { Command } from '../../shared/model/command.ts';
 import type { CoreSnapshot, EventPayload } from '../../shared/bridge/contract.ts';
+import { countryOf } from '../../shared/protocols/phone-number.ts';
 import { err, ok } from '../../shared/result.ts';
 import { createBackend } from './backends/registry.ts';
 import { createBridgeHost } from './bridge-host.ts';
@@ -52,6 +53,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     createBackend(extension, { report, secrets, engine, log });
   const switchboard = new Switchboard({
     lines: initial.lines,
+    defaultCountry: countryOf(initial.defaultCountry),
     backend: (report) => backendFor(initial.extension, report),
     // Stored before anyone is told: an acknowledged call is on disk, ended or still on
     // its line (and then found as interrupted after a crash).

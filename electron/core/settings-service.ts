@@ -5,6 +5,7 @@ import {
   settingsFieldErrors,
   type Settings,
 } from '../../shared/model/settings.ts';
+import { countryOf } from '../../shared/protocols/phone-number.ts';
 import { err, ok } from '../../shared/result.ts';
 import type { Backend, ReportEvent } from './backends/backend.ts';
 import type { DoorSet } from './doors/door-set.ts';
@@ -141,6 +142,7 @@ export class SettingsService {
       });
     }
     board.resize(next.lines);
+    board.setDefaultCountry(countryOf(next.defaultCountry));
     this.#settings = saved.value;
     await doors.value.commit();
     if (extensionChanged) {

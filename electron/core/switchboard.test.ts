@@ -179,6 +179,24 @@ describe('Switchboard', () => {
     assert.deepEqual(executed, [{ kind: 'Hold', line: 2 }]);
   });
 
+  it('dials every number through the dialling rule, whichever door sent it', async () => {
+    const executed: Command[] = [];
+    const { board } = switchboard(2, { backend: recordingBackend(executed).create });
+    await board.execute({ kind: 'MakeCall', number: '020 7946 0018' });
+    board.setDefaultCountry('GB');
+    await board.execute({ kind: 'MakeCall', number: '020 7946 0018' });
+    await board.execute({ kind: 'MakeCall', number: ' 1002 ' });
+    await board.execute({ kind: 'Transfer', line: 1, target: '+49 (611) 234-567' });
+    await board.execute({ kind: 'Divert', line: 1, target: 'sip:bob@pbx.example' });
+    assert.deepEqual(executed, [
+      { kind: 'MakeCall', number: '02079460018' },
+      { kind: 'MakeCall', number: '+442079460018' },
+      { kind: 'MakeCall', number: '1002' },
+      { kind: 'Transfer', line: 1, target: '+49611234567' },
+      { kind: 'Divert', line: 1, target: 'sip:bob@pbx.example' },
+    ]);
+  });
+
   it('stores every call it was told about exactly once (property)', () => {
     const line = fc.integer({ min: 1, max: 4 });
     const event: fc.Arbitrary<CallEvent> = fc.oneof(

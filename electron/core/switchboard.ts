@@ -13,6 +13,7 @@ import {
   type Transition,
   type TransitionError,
 } from '../../shared/model/line-table.ts';
+import { applyDiallingRule, type Country } from '../../shared/protocols/phone-number.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import type { Backend, ReportEvent } from './backends/backend.ts';
 import { Signal } from './signal.ts';
@@ -28,6 +29,8 @@ export interface SwitchboardOptions {
    */
   readonly journal: (write: LineWrite) => Result<null, string>;
   readonly now?: () => number;
+  /** Settings' default country for the dialling rule; none when absent. */
+  readonly defaultCountry?: Country | null;
 }
 
 export type ReportError =
@@ -56,6 +59,21 @@ export interface LineChange {
   readonly table: LineTable;
 }
 
+/** Every number a command dials goes through the one dialling rule, whichever door sent it. */
+function withDiallingRule(command: Command, country: Country | null): Command {
+  switch (command.kind) {
+    case 'MakeCall':
+      return { ...command, number: applyDiallingRule(command.number, country) };
+    case 'Transfer':
+    case 'Divert':
+      return command.target === undefined
+        ? command
+        : { ...command, target: applyDiallingRule(command.target, country) };
+    default:
+      return command;
+  }
+}
+
 /**
  * Owns the line table. Every change goes through `report` (what happened) or `execute`
  * (what someone wants); both end in the pure transitions of shared/model/line-table.ts.
@@ -71,11 +89,13 @@ export class Switchboard {
   #unwatchBackend: () => void;
   readonly #now: () => number;
   readonly #journal: SwitchboardOptions['journal'];
+  #defaultCountry: Country | null;
 
   constructor(options: SwitchboardOptions) {
     this.#table = createLineTable(options.lines);
     this.#now = options.now ?? Date.now;
     this.#journal = options.journal;
+    this.#defaultCountry = options.defaultCountry ?? null;
     this.#backend = options.backend(this.report);
     this.#unwatchBackend = this.#watch(this.#backend);
   }
@@ -154,7 +174,12 @@ export class Switchboard {
         message: `line ${command.line} does not exist; this extension has lines 1 to ${this.#table.lines.length}`,
       });
     }
-    return this.#backend.execute(command, this.#table);
+    return this.#backend.execute(withDiallingRule(command, this.#defaultCountry), this.#table);
+  }
+
+  /** The country national numbers are read in from now on (Settings' "Default country"). */
+  setDefaultCountry(country: Country | null): void {
+    this.#defaultCountry = country;
   }
 
   /** Checked first by `canResize` so that settings can refuse before anything is applied. */

@@ -1,3 +1,4 @@
+import { VISUAL_SEPARATORS } from '../../shared/protocols/phone-number.ts';
 import { shown } from '../../shared/protocols/text.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { domainOf } from './sip-uri.ts';
@@ -5,7 +6,9 @@ import { domainOf } from './sip-uri.ts';
 /**
  * What a MakeCall's number becomes on the wire. A CRM writes numbers for people
  * (`+49 (30) 1234-567`); the PBX wants `sip:+49301234567@pbx`. A SIP address (`sip:…`, or
- * anything with an `@`) is already a target and goes as it is. Pure and never throws.
+ * anything with an `@`) is already a target and goes as it is. The switchboard has applied
+ * the dialling rule (shared/protocols/phone-number.ts) already; this only makes the URI.
+ * Pure and never throws.
  */
 
 export interface DialTarget {
@@ -22,8 +25,6 @@ export interface DialError {
   readonly message: string;
 }
 
-/** Written between digits for readability only: spaces, dashes, dots, brackets, slashes. */
-const VISUAL_SEPARATORS = /[\s\u00A0\u2000-\u200A\u202F\u205F\u3000\-\u2010-\u2015.()[\]/]/gu;
 const DIALABLE = /^\+?[0-9*#]+$/;
 
 export function dialTarget(number: string, accountUri: string): Result<DialTarget, DialError> {

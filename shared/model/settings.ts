@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DoorSettingsSchema, defaultDoorSettings } from '../doors/registry.ts';
 import { MAX_LINES } from './line-table.ts';
+import { isCountry } from '../protocols/phone-number.ts';
 import { parseSipServer } from '../protocols/sip-server.ts';
 import { findControl, findInvisible } from '../protocols/text.ts';
 import { HostNameSchema, wholeNumber } from './settings-fields.ts';
@@ -115,6 +116,16 @@ export const SettingsSchema = z
     version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
     extension: ExtensionSchema,
     lines: wholeNumber(1, MAX_LINES, 'must be at least 1', `must be at most ${MAX_LINES}`),
+    /**
+     * ISO 3166 code of the country national numbers are read in (shared/protocols/
+     * phone-number.ts), or '' for none. Defaulted, so version 2 files without it still read.
+     */
+    defaultCountry: z
+      .string()
+      .refine((code) => code === '' || isCountry(code), {
+        message: 'must be a country code such as GB or DE, or empty for none',
+      })
+      .default(''),
     doors: DoorSettingsSchema.default(defaultDoorSettings),
   })
   .strict();
@@ -125,6 +136,7 @@ export const defaultSettings = (): Settings => ({
   version: SETTINGS_VERSION,
   extension: { type: 'pbx-events' },
   lines: 4,
+  defaultCountry: '',
   doors: defaultDoorSettings(),
 });
 

@@ -34,6 +34,7 @@ const meaningOf = (v1: V1Settings): Settings => ({
   version: 2,
   extension: { type: v1.extensionType },
   lines: v1.lines,
+  defaultCountry: '',
   doors: {
     'listen-port': {
       port: v1.listenPort,

@@ -17,6 +17,7 @@ const valid: Settings = {
   version: 2,
   extension: { type: 'pbx-events' },
   lines: 8,
+  defaultCountry: '',
   doors: {
     'listen-port': {
       port: 6060,

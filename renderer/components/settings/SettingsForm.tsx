@@ -3,11 +3,12 @@ import type { DoorsView } from '../../../shared/bridge/contract.ts';
 import { DOOR_IDS } from '../../../shared/doors/registry.ts';
 import { MAX_LINES } from '../../../shared/model/line-table.ts';
 import type { Settings } from '../../../shared/model/settings.ts';
+import { callingCode, COUNTRIES } from '../../../shared/protocols/phone-number.ts';
 import type { SaveState } from '../../store/settings-slice.ts';
 import { DoorFieldset } from './doors/DoorFieldset.tsx';
 import { ErrorSummary } from './ErrorSummary.tsx';
 import { ExtensionFieldset } from './extension/ExtensionFieldset.tsx';
-import { Field, WholeNumberInput } from './Field.tsx';
+import { controlProps, Field, WholeNumberInput } from './Field.tsx';
 import {
   GENERAL_FIELDS,
   describeFieldError,
@@ -17,6 +18,15 @@ import {
 } from './form-values.ts';
 import { bindSection, type ShownError } from './section.ts';
 import { useSaveSettings } from './use-save-settings.ts';
+
+/** "Germany (+49)", sorted by the name in the page's language. */
+const COUNTRY_OPTIONS = (() => {
+  const names = new Intl.DisplayNames(undefined, { type: 'region' });
+  return COUNTRIES.map((code) => ({
+    code,
+    label: `${names.of(code) ?? code} (${callingCode(code)})`,
+  })).sort((a, b) => a.label.localeCompare(b.label));
+})();
 
 interface SettingsFormProps {
   /** The settings the core holds; the form starts from them and is remounted when they change. */
@@ -46,13 +56,15 @@ export function SettingsForm({ settings, doors, save }: SettingsFormProps) {
     save.status === 'failed'
       ? save.fields.map((error) => describeFieldError(error, submitted))
       : [];
-  const lines = bindSection(
+  const general = bindSection(
     '',
     GENERAL_FIELDS,
     values.general,
     shown,
     part(setValues, 'general'),
-  )('lines');
+  );
+  const lines = general('lines');
+  const defaultCountry = general('defaultCountry');
 
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
@@ -76,6 +88,20 @@ export function SettingsForm({ settings, doors, save }: SettingsFormProps) {
 
       <Field field={lines} help={`How many lines the Comms Manager shows, from 1 to ${MAX_LINES}.`}>
         <WholeNumberInput field={lines} min={1} max={MAX_LINES} />
+      </Field>
+
+      <Field
+        field={defaultCountry}
+        help="Numbers written with + are always dialled in international form. With a country here, national numbers (0611 234567) and ones written with its international prefix (00 44 …) are too; extensions, short codes and anything not a valid number are dialled as typed."
+      >
+        <select {...controlProps(defaultCountry)}>
+          <option value="">None: dial national numbers as typed</option>
+          {COUNTRY_OPTIONS.map((option) => (
+            <option key={option.code} value={option.code}>
+              {option.label}
+            </option>
+          ))}
+        </select>
       </Field>
 
       {DOOR_IDS.map((door) => (

@@ -45,9 +45,10 @@ describe('Settings form values', () => {
       port: ' 7000 ',
       allowFrom: '10.0.0.1,\n 10.0.0.2 ;',
     });
-    assert.deepEqual(toRequest({ ...values, general: { lines: 'four' } }), {
+    assert.deepEqual(toRequest({ ...values, general: { lines: 'four', defaultCountry: 'GB' } }), {
       extension: { type: 'pbx-events' },
       lines: 'four',
+      defaultCountry: 'GB',
       doors: {
         'listen-port': {
           port: 7000,
@@ -62,12 +63,16 @@ describe('Settings form values', () => {
 describe('describeFieldError', () => {
   it("names the field, and for lists the entry, in the core's words", () => {
     const values = withListenPort(
-      { ...toFormValues(defaultSettings()), general: { lines: '99' } },
+      { ...toFormValues(defaultSettings()), general: { lines: '99', defaultCountry: 'XX' } },
       { port: '80', allowFrom: '192.168.1.20, 10.0.0.999', hostNames: 'bad_host' },
     );
     const shown = coreErrors(toRequest(values)).map((error) => describeFieldError(error, values));
     assert.deepEqual(shown, [
       { field: 'lines', text: 'Lines must be at most 64' },
+      {
+        field: 'defaultCountry',
+        text: 'Default country must be a country code such as GB or DE, or empty for none',
+      },
       {
         field: 'doors.listen-port.port',
         text: 'Listen port must be 1024 or above (lower ports need administrator rights)',

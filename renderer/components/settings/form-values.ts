@@ -25,19 +25,22 @@ import {
  */
 export interface FormValues {
   readonly extension: ExtensionFormValues;
-  readonly general: SectionValues<'lines'>;
+  readonly general: SectionValues<GeneralField>;
   readonly doors: DoorFormValues;
 }
 
+type GeneralField = 'lines' | 'defaultCountry';
+
 /** Fields at the top level of Settings. */
-export const GENERAL_FIELDS: Readonly<Record<'lines', FieldSpec>> = {
+export const GENERAL_FIELDS: Readonly<Record<GeneralField, FieldSpec>> = {
   lines: { label: 'Lines' },
+  defaultCountry: { label: 'Default country' },
 };
 
 export function toFormValues(settings: Settings): FormValues {
   return {
     extension: toExtensionValues(settings.extension),
-    general: { lines: String(settings.lines) },
+    general: { lines: String(settings.lines), defaultCountry: settings.defaultCountry },
     doors: toDoorValues(settings.doors),
   };
 }
@@ -47,6 +50,7 @@ export function toRequest(values: FormValues): Record<string, unknown> {
   return {
     extension: toExtensionRequest(values.extension),
     lines: numberOrText(values.general.lines),
+    defaultCountry: values.general.defaultCountry,
     doors: toDoorsRequest(values.doors),
   };
 }
