@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { app, dialog, type BrowserWindow } from 'electron';
+import { app, dialog, shell, type BrowserWindow } from 'electron';
+import { err, ok } from '../shared/result.ts';
 import { APP_ENTRY_URL } from './app-origin.ts';
 import { refuseFileScheme, registerAppScheme, serveApp } from './app-protocol.ts';
 import { createCore } from './core/core.ts';
@@ -42,7 +43,16 @@ async function start(): Promise<void> {
   const secretCodec = await safeStorageCodec().catch((error: unknown) =>
     unavailableCodec(error instanceof Error ? error.message : String(error)),
   );
-  const core = await createCore({ profileDir: app.getPath('userData'), secretCodec });
+  const core = await createCore({
+    profileDir: app.getPath('userData'),
+    secretCodec,
+    // The desktop's own handler lookup, as the user configured it; no child process.
+    openExternal: (url) =>
+      shell.openExternal(url).then(
+        () => ok(null),
+        (error: unknown) => err(error instanceof Error ? error.message : String(error)),
+      ),
+  });
   serveApp(path.join(app.getAppPath(), 'dist', 'renderer'), () => core.connectSources());
   for (const warning of core.warnings) console.warn(warning);
 

@@ -3,6 +3,7 @@ import type { DoorId } from '../../shared/doors/registry.ts';
 import type { Call } from '../../shared/model/line-table.ts';
 import type { EngineHost } from './engine-host.ts';
 import type { SecretCodec } from './store/secret-store.ts';
+import type { OpenExternal } from './system-open.ts';
 
 /**
  * What the composed core offers to its two hosts: the Electron shell (`electron/main.ts`)
@@ -18,6 +19,11 @@ export interface CoreOptions {
   readonly secretCodec: SecretCodec;
   /** Ports that override a door's saved port for this run (`serve --listen-port`); 0 picks a free one. */
   readonly portOverrides?: Partial<Record<DoorId, number>>;
+  /**
+   * How a URL reaches the system's handler: Electron's `shell.openExternal` in the app;
+   * by default the platform's opener (xdg-open, open, the URL association) as a process.
+   */
+  readonly openExternal?: OpenExternal;
 }
 
 export interface IncomingCallAlert {

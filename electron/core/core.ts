@@ -15,6 +15,7 @@ import { HistoryStore } from './store/history-store.ts';
 import { openFileSecretStore } from './store/secret-store.ts';
 import { SettingsStore, ensureProfileDir } from './store/settings-store.ts';
 import { Switchboard } from './switchboard.ts';
+import { systemOpener } from './system-open.ts';
 
 const HISTORY_IN_SNAPSHOT = 200;
 /** One fsync this often while a call is up: what an interrupted call's length can be off by. */
@@ -49,8 +50,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const log = new IntegrationLog();
   // One for the core's lifetime: pages offer to host whichever backend is active.
   const engine = new EngineHost();
+  const openExternal = options.openExternal ?? systemOpener();
   const backendFor: BackendMaker = (extension, report) =>
-    createBackend(extension, { report, secrets, engine, log });
+    createBackend(extension, { report, secrets, engine, log, openExternal });
   const switchboard = new Switchboard({
     lines: initial.lines,
     defaultCountry: countryOf(initial.defaultCountry),
@@ -91,6 +93,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const doors = await DoorSet.start(initial.doors, {
     switchboard,
     log,
+    openExternal,
     ...(options.portOverrides ? { portOverrides: options.portOverrides } : {}),
   });
   const started = doors.view();

@@ -5,6 +5,7 @@ import { EngineHost } from '../engine-host.ts';
 import { IntegrationLog } from '../integration-log.ts';
 import { Signal } from '../signal.ts';
 import type { SecretStore } from '../store/secret-store.ts';
+import type { OpenExternal } from '../system-open.ts';
 import type { Backend, BackendStatus, ReportEvent } from './backend.ts';
 import { createPbxEventsBackend } from './pbx-events.ts';
 
@@ -47,8 +48,13 @@ export function pbxEventsBackend(report: ReportEvent): Backend {
     secrets: emptySecrets,
     engine: new EngineHost(),
     log: new IntegrationLog().forSource('pbx-events'),
+    openExternal: opensNothing,
   });
 }
+
+/** For tests whose code must not hand anything to the system; says so if it tries. */
+export const opensNothing: OpenExternal = (url) =>
+  Promise.resolve(err(`this test opens nothing (asked to open ${url})`));
 
 /** PBX-pushed events keep no secrets; this store has none and takes none. */
 const emptySecrets: SecretStore = {

@@ -9,6 +9,7 @@ import type { EngineHost } from '../engine-host.ts';
 import type { Signal } from '../signal.ts';
 import type { LogWriter } from '../integration-log.ts';
 import type { SecretStore } from '../store/secret-store.ts';
+import type { OpenExternal } from '../system-open.ts';
 
 /** How a backend tells the switchboard what happened to its calls. */
 export type ReportEvent = (event: CallEvent) => Result<unknown, { message: string }>;
@@ -56,6 +57,8 @@ export interface BackendContext<T extends ExtensionType> {
    * core's lifetime, whichever backend is active. Others ignore it.
    */
   readonly engine: EngineHost;
+  /** Hands a URL to the system's handler for its scheme (the TEL extension type dials so). */
+  readonly openExternal: OpenExternal;
 }
 
 export type BackendFactory<T extends ExtensionType = ExtensionType> = (

@@ -5,6 +5,7 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import type { IntegrationLog } from '../integration-log.ts';
 import { Signal } from '../signal.ts';
 import type { Switchboard } from '../switchboard.ts';
+import type { OpenExternal } from '../system-open.ts';
 import type { Door, PreparedChange } from './door.ts';
 import { DOORS } from './registry.ts';
 
@@ -14,6 +15,7 @@ export interface DoorSetOptions {
   readonly switchboard: Switchboard;
   readonly log: IntegrationLog;
   readonly portOverrides?: Partial<Record<DoorId, number>>;
+  readonly openExternal: OpenExternal;
 }
 
 /**
@@ -40,6 +42,7 @@ export class DoorSet {
         log: options.log.forSource(door.id),
         settings: settings[door.id],
         portOverride: options.portOverrides?.[door.id],
+        openExternal: options.openExternal,
         statusChanged: () => {
           set.changed.emit(set.view());
         },

@@ -4,6 +4,7 @@ import type { LogWriter } from '../integration-log.ts';
 import type { FieldError } from '../../../shared/model/settings.ts';
 import type { Result } from '../../../shared/result.ts';
 import type { Switchboard } from '../switchboard.ts';
+import type { OpenExternal } from '../system-open.ts';
 
 /**
  * A door translates one integration dialect into Commands and CallEvents, or the
@@ -21,6 +22,8 @@ export interface DoorContext<Id extends DoorId> {
   readonly settings: DoorSettings[Id];
   /** A port given on `serve`'s command line for this run only (never saved). */
   readonly portOverride: number | undefined;
+  /** Hands a URL to the system's handler for its scheme (Integra's URL templates). */
+  readonly openExternal: OpenExternal;
   /** Call whenever `status()` would answer differently, so the header follows. */
   readonly statusChanged: () => void;
 }

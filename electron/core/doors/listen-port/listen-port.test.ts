@@ -1,3 +1,4 @@
+import { opensNothing } from '../../backends/backend.test-support.ts';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogEntry } from '../../../../shared/model/integration-log.ts';
@@ -33,6 +34,7 @@ async function startDoor(backend: 'pbx-events' | 'own-signalling') {
     log: log.forSource('listen-port'),
     settings: LISTEN_PORT_DEFAULTS,
     portOverride: 0,
+    openExternal: opensNothing,
     statusChanged: () => {
       statusChanges += 1;
     },
