@@ -9,6 +9,7 @@ import type { DialTarget } from './dial-target.ts';
 import { pickLine } from './line-picker.ts';
 import { describeParty, partyOf } from './party.ts';
 import type { Report } from './registration.ts';
+import type { AudioDevices } from './audio-devices.ts';
 import type { Ringer } from './ringer.ts';
 import { logReport } from './shown-text.ts';
 
@@ -25,14 +26,13 @@ export interface EngineError {
 }
 export type Outcome = Result<null, EngineError>;
 
-/** Audio only; JsSIP would ask for a camera too. */
-export const AUDIO_ONLY: MediaStreamConstraints = { audio: true, video: false };
-
 export interface CallBookDeps {
   readonly report: Report;
   /** The line table as the core last sent it (the store's). */
   readonly table: () => LineTable;
   readonly ringer: Ringer;
+  /** Settings' microphone and speaker, as the system has them now. */
+  readonly devices: AudioDevices;
 }
 
 interface PendingDial {
@@ -97,7 +97,7 @@ export class CallBook {
   dial(ua: JsSIP.UA, target: DialTarget, line: number): Outcome {
     this.#pendingDial = { line, number: target.number };
     try {
-      ua.call(target.target, { mediaConstraints: AUDIO_ONLY });
+      ua.call(target.target, { mediaConstraints: this.mediaConstraints() });
     } catch (error) {
       return err({
         code: 'not-allowed-now',
@@ -107,6 +107,11 @@ export class CallBook {
       this.#pendingDial = null;
     }
     return ok(null);
+  }
+
+  /** Audio only (JsSIP would ask for a camera too), from the microphone Settings chose. */
+  mediaConstraints(): MediaStreamConstraints {
+    return this.#deps.devices.microphone();
   }
 
   /** Puts every connected call but `except` on hold: one call is heard at a time. */
@@ -160,6 +165,7 @@ export class CallBook {
   #add(session: RTCSession, init: ConstructorParameters<typeof SipCall>[1]): void {
     const call = new SipCall(session, init, {
       report: this.#deps.report,
+      speaker: this.#deps.devices.speaker(),
       changed: () => {
         this.#ring();
       },

@@ -3,7 +3,7 @@ import type { IncomingResponse } from 'jssip/lib/SIPMessage';
 import type { EngineAccount } from '../../shared/bridge/engine.ts';
 import type { Command } from '../../shared/model/command.ts';
 import { err, ok } from '../../shared/result.ts';
-import { AUDIO_ONLY, type CallBook, type EngineError, type Outcome } from './call-book.ts';
+import type { CallBook, EngineError, Outcome } from './call-book.ts';
 import { chooseCall, FITS, type CallSlot } from './call-choice.ts';
 import type { SipCall } from './call.ts';
 import { dialTarget, type DialTarget } from './dial-target.ts';
@@ -88,7 +88,7 @@ function answer(scope: CommandScope, line: number | undefined): Outcome {
   if (!FITS.answer(call)) return wrongPhase(call, 'answered');
   scope.book.holdOthers(call);
   return attempt('the call could not be answered', () => {
-    call.session.answer({ mediaConstraints: AUDIO_ONLY });
+    call.session.answer({ mediaConstraints: scope.book.mediaConstraints() });
   });
 }
 

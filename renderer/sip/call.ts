@@ -26,6 +26,8 @@ import { logReport } from './shown-text.ts';
 
 export interface CallHooks {
   readonly report: Report;
+  /** Where the far end is heard (Settings' speaker); null: the system default. */
+  readonly speaker: string | null;
   /** The phase changed: the engine decides the ring tone again. */
   readonly changed: () => void;
   /** The session is over; the engine forgets the call. */
@@ -83,7 +85,7 @@ export class SipCall implements CallSlot {
     this.party = init.party;
     this.#phase = init.direction === 'inbound' ? 'ringing' : 'dialing';
     this.#hooks = hooks;
-    this.#audio = new RemoteAudio(this.ref, (error) => {
+    this.#audio = new RemoteAudio(this.ref, hooks.speaker, (error) => {
       this.#log({
         direction: 'in',
         summary: `audio from ${this.party.number} could not be played`,

@@ -6,6 +6,7 @@ import {
   type EngineReport,
   type EngineRole,
 } from '../../shared/bridge/engine.ts';
+import { SYSTEM_AUDIO } from '../../shared/model/settings.ts';
 import { appStore, type AppStore } from '../store/app-store.ts';
 import type { SipEngine } from './engine.ts';
 import { shownText } from './shown-text.ts';
@@ -67,7 +68,11 @@ export function startEngineHost(client: BridgeClient, store: AppStore = appStore
   const running = async (): Promise<SipEngine> => {
     // JsSIP is loaded by the one page that hosts the engine, not by every view.
     const { SipEngine: Engine } = await import('./engine.ts');
-    engine ??= new Engine({ report, table: () => store.getState().linesView.table });
+    engine ??= new Engine({
+      report,
+      table: () => store.getState().linesView.table,
+      audio: () => store.getState().settingsView?.settings.audio ?? SYSTEM_AUDIO,
+    });
     return engine;
   };
 

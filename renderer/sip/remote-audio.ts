@@ -1,3 +1,5 @@
+import { routeTo } from './audio-devices.ts';
+
 /**
  * Where a call's far end is heard: one `<audio autoplay>` per call, made by the engine
  * (never by React, which may re-render or unmount it mid-call) and removed when the call
@@ -12,8 +14,11 @@ export class RemoteAudio {
     this.#play(event.streams[0] ?? new MediaStream([event.track]));
   };
 
+  readonly #speaker: string | null;
+
   /** `callId` marks the element so that a test or a person in devtools can find it. */
-  constructor(callId: string, onBlocked: (error: string) => void) {
+  constructor(callId: string, speaker: string | null, onBlocked: (error: string) => void) {
+    this.#speaker = speaker;
     const element = document.createElement('audio');
     element.autoplay = true;
     element.hidden = true;
@@ -50,9 +55,16 @@ export class RemoteAudio {
 
   #play(stream: MediaStream): void {
     if (this.#element.srcObject === stream) return;
-    this.#element.srcObject = stream;
-    this.#element.play().catch((error: unknown) => {
-      this.#onBlocked(error instanceof Error ? error.message : String(error));
-    });
+    const element = this.#element;
+    element.srcObject = stream;
+    // The chosen speaker first, so that not a moment of the call plays elsewhere.
+    void routeTo(element, this.#speaker)
+      .then((refused) => {
+        if (refused !== null) this.#onBlocked(`the chosen speaker could not be used: ${refused}`);
+        return element.play();
+      })
+      .catch((error: unknown) => {
+        this.#onBlocked(error instanceof Error ? error.message : String(error));
+      });
   }
 }

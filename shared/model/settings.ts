@@ -110,6 +110,28 @@ export const EXTENSION_TYPE_LABELS: Readonly<Record<ExtensionType, string>> = {
   sip: 'SIP softphone',
 };
 
+/**
+ * An audio device as Settings names it. Browsers give each device an id per origin and
+ * profile (the browser target's origin changes with its port), so the label is kept too
+ * and finds the device again under a new id. null: the system's default device.
+ */
+const AudioDeviceSchema = z
+  .object({ deviceId: z.string().max(512), label: plainText(256) })
+  .strict()
+  .nullable();
+export type AudioDevice = z.infer<typeof AudioDeviceSchema>;
+
+/** Which devices the softphone uses: applied to the next call and the next ring. */
+export const AudioSettingsSchema = z
+  .object({ microphone: AudioDeviceSchema, speaker: AudioDeviceSchema, ringer: AudioDeviceSchema })
+  .strict();
+export type AudioSettings = z.infer<typeof AudioSettingsSchema>;
+export const SYSTEM_AUDIO: AudioSettings = Object.freeze({
+  microphone: null,
+  speaker: null,
+  ringer: null,
+});
+
 export const SettingsSchema = z
   .object({
     // Optional on input so the page need not echo it; always written.
@@ -126,6 +148,7 @@ export const SettingsSchema = z
         message: 'must be a country code such as GB or DE, or empty for none',
       })
       .default(''),
+    audio: AudioSettingsSchema.default(SYSTEM_AUDIO),
     doors: DoorSettingsSchema.default(defaultDoorSettings),
   })
   .strict();
@@ -137,6 +160,7 @@ export const defaultSettings = (): Settings => ({
   extension: { type: 'pbx-events' },
   lines: 4,
   defaultCountry: '',
+  audio: SYSTEM_AUDIO,
   doors: defaultDoorSettings(),
 });
 

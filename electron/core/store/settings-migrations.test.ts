@@ -35,6 +35,7 @@ const meaningOf = (v1: V1Settings): Settings => ({
   extension: { type: v1.extensionType },
   lines: v1.lines,
   defaultCountry: '',
+  audio: { microphone: null, speaker: null, ringer: null },
   doors: {
     'listen-port': {
       port: v1.listenPort,

@@ -18,6 +18,7 @@ const valid: Settings = {
   extension: { type: 'pbx-events' },
   lines: 8,
   defaultCountry: '',
+  audio: { microphone: null, speaker: null, ringer: null },
   doors: {
     'listen-port': {
       port: 6060,

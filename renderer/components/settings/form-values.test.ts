@@ -49,6 +49,7 @@ describe('Settings form values', () => {
       extension: { type: 'pbx-events' },
       lines: 'four',
       defaultCountry: 'GB',
+      audio: { microphone: null, speaker: null, ringer: null },
       doors: {
         'listen-port': {
           port: 7000,
