@@ -1,6 +1,7 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Locator, Page } from 'playwright-core';
+import type { Call } from '../shared/model/line-table.ts';
 import { launchChromium } from './support/browser.ts';
 import {
   button,
@@ -79,17 +80,28 @@ async function useDefaultDtmf(phone: Phone, rig: SipRig, user: string): Promise<
     sipAccountSettings(rig, user, rig.password(user)),
   );
   assert.ok(saved.ok, JSON.stringify(saved));
-  await phone.bridge.next(
-    (frame) => registrationState(frame) === 'registered',
-    'registered again',
-    {
-      after: mark,
-      timeoutMs: 15_000,
-    },
-  );
+  const registered = (frame: Frame<BridgeRequest>) => registrationState(frame) === 'registered';
+  await phone.bridge.next(registered, 'registered again', { after: mark, timeoutMs: 15_000 });
 }
 
-/** Opens the Transfer dialog of `line` and types `target` into it. */
+/** A WebSocket SIP phone registered as `user` on the rig, in place of any earlier contact. */
+async function wsPhone(rig: SipRig, user: string) {
+  const client = await WsSipClient.connect(rig.wsUrl);
+  const credentials = { user, password: rig.password(user) };
+  await rig.unregister(user);
+  const registered = await registerOverWs(client, rig.domain, credentials);
+  assert.equal(registered.status, 200, registered.startLine);
+  return { client, credentials };
+}
+
+const tagOf = (header: string | undefined) => /;tag=([^;>\s]+)/.exec(header ?? '')?.[1];
+
+/** Each call has its history row, answered: a transferred call was a call that happened. */
+async function answeredInHistory(page: Page, ...calls: readonly Call[]): Promise<void> {
+  for (const call of calls) assert.equal((await historyRow(page, call)).outcome, 'answered');
+}
+
+/** Opens the Transfer dialog of `line`, with `target` typed into it if given. */
 async function transferDialog(page: Page, line: number, target?: string): Promise<Locator> {
   await button(page, `Transfer line ${line}`).click();
   const dialog = page.getByRole('dialog', { name: 'Transfer to' });
@@ -98,7 +110,23 @@ async function transferDialog(page: Page, line: number, target?: string): Promis
   return dialog;
 }
 
-/** `sip:1001@…` calls `callee` on `phone`'s second page, which answers: both established. */
+/** Transfer, then Call first: `target` is called on line 2 while `line` waits on hold. */
+async function callFirst(page: Page, line: number, target: string): Promise<void> {
+  const dialog = await transferDialog(page, line, target);
+  await dialog.getByRole('button', { name: 'Call first', exact: true }).click();
+  await waitForLine(page, line, 'held');
+  await waitForLine(page, 2, 'established');
+}
+
+/** Transfer on `line`, then Complete transfer to `other`: both lines are free after. */
+async function completeTransfer(page: Page, line: number, other: string): Promise<void> {
+  const dialog = await transferDialog(page, line);
+  await dialog.getByRole('button', { name: `Complete transfer to ${other}`, exact: true }).click();
+  await waitForLine(page, 1, 'idle');
+  await waitForLine(page, 2, 'idle');
+}
+
+/** `from` dials `callee`, whose page (`to`) answers the alert: both calls are up on line 1. */
 async function callAndAnswer(from: Page, to: Phone, callee: string, caller: string) {
   await dial(from, callee);
   const alert = to.page.getByRole('alert', { name: 'Incoming call' });
@@ -194,25 +222,15 @@ describe('SIP call controls through Kamailio and rtpengine', () => {
       said.some((report) => /"kind":"Terminated".*"reason":"transferred"/.test(report)),
       said.join('\n'),
     );
-    assert.equal((await historyRow(page, call)).outcome, 'answered');
+    await answeredInHistory(page, call);
   });
 
   it('attended transfer: Call first consults the target on line 2 with line 1 held; Complete transfer REFERs line 1 to it with Replaces, and the far end replaces the consultation', async () => {
     // Both far ends are WebSocket SIP phones, so the transferee can really call the
     // target with Replaces and the target can be seen receiving it.
-    const transferee = await WsSipClient.connect(rig.wsUrl);
-    const target = await WsSipClient.connect(rig.wsUrl);
+    const { client: transferee, credentials: asTransferee } = await wsPhone(rig, FAR_END);
+    const { client: target } = await wsPhone(rig, TARGET);
     try {
-      const asTransferee = { user: FAR_END, password: rig.password(FAR_END) };
-      const asTarget = { user: TARGET, password: rig.password(TARGET) };
-      for (const [client, credentials] of [
-        [transferee, asTransferee],
-        [target, asTarget],
-      ] as const) {
-        await rig.unregister(credentials.user);
-        const registered = await registerOverWs(client, rig.domain, credentials);
-        assert.equal(registered.status, 200, registered.startLine);
-      }
       const transferred = actAsTransferee(transferee, rig.domain, asTransferee);
       const consulted = answerOverWs(target, TARGET, 20_000);
       // Neither may reject unobserved while the page is being driven.
@@ -223,10 +241,7 @@ describe('SIP call controls through Kamailio and rtpengine', () => {
       await waitForLine(page, 1, 'established');
       const first = await callOn(phone, 1);
       const mark = phone.sip.mark();
-      const dialog = await transferDialog(page, 1, TARGET);
-      await dialog.getByRole('button', { name: 'Call first', exact: true }).click();
-      await waitForLine(page, 1, 'held');
-      await waitForLine(page, 2, 'established');
+      await callFirst(page, 1, TARGET);
       const consultation = await callOn(phone, 2);
       assert.equal(consultation.number, TARGET);
       const consultInvite = await phone.sip.next(
@@ -242,12 +257,7 @@ describe('SIP call controls through Kamailio and rtpengine', () => {
       const replaced = answerOverWs(target, TARGET, 20_000);
       replaced.catch(() => undefined);
 
-      const join = await transferDialog(page, 1);
-      await join
-        .getByRole('button', { name: `Complete transfer to ${TARGET}`, exact: true })
-        .click();
-      await waitForLine(page, 1, 'idle');
-      await waitForLine(page, 2, 'idle');
+      await completeTransfer(page, 1, TARGET);
 
       const run = await transferred;
       // The hold of "Call first" reached the transferee before the REFER.
@@ -259,8 +269,8 @@ describe('SIP call controls through Kamailio and rtpengine', () => {
       // Replaces names the consultation's dialog as the target knows it: its Call-ID, the
       // target's tag (To) and ours (From).
       const consult = await consulted;
-      const toTag = /;tag=([^;>\s]+)/.exec(consult.ack.header('to') ?? '')?.[1];
-      const fromTag = /;tag=([^;>\s]+)/.exec(consult.invite.header('from') ?? '')?.[1];
+      const toTag = tagOf(consult.ack.header('to'));
+      const fromTag = tagOf(consult.invite.header('from'));
       assert.equal(consult.invite.header('call-id'), consultCallId);
       assert.equal(parsed.replaces, `${consultCallId};to-tag=${toTag};from-tag=${fromTag}`);
       assert.ok(
@@ -275,11 +285,73 @@ describe('SIP call controls through Kamailio and rtpengine', () => {
       assert.match(replacing.invite.header('from') ?? '', new RegExp(`sip:${FAR_END}@`));
       // The consultation ended with the page's BYE: the transferee took its place.
       assert.equal(consult.bye.header('call-id'), consultCallId);
-      assert.equal((await historyRow(page, first)).outcome, 'answered');
-      assert.equal((await historyRow(page, consultation)).outcome, 'answered');
+      await answeredInHistory(page, first, consultation);
     } finally {
       await transferee.close();
       await target.close();
+    }
+  });
+
+  it("attended transfer of an incoming call, completed on the consultation line: the consulted party is REFERred to the caller with Replaces naming the caller's dialog as the caller knows it", async () => {
+    // The caller is a sipp calling as FAR_END; the INVITE with Replaces that the consulted
+    // party sends to FAR_END reaches a WebSocket phone registered as FAR_END.
+    const { client: callerPhone } = await wsPhone(rig, FAR_END);
+    const { client: consulted, credentials: asConsulted } = await wsPhone(rig, TARGET);
+    try {
+      const transferred = actAsTransferee(consulted, rig.domain, asConsulted);
+      const replacing = answerOverWs(callerPhone, FAR_END, 20_000);
+      transferred.catch(() => undefined);
+      replacing.catch(() => undefined);
+      const mark = phone.sip.mark();
+      const calling = rig.sipp({
+        scenario: 'xfer-uac-until-bye',
+        service: USER,
+        auth: { user: FAR_END, password: rig.password(FAR_END) },
+        keys: { caller: FAR_END },
+        timeoutMs: 30_000,
+      });
+      const alert = page.getByRole('alert', { name: 'Incoming call' });
+      await alert.filter({ hasText: FAR_END }).waitFor({ timeout: 10_000 });
+      await alert.getByRole('button', { name: 'Answer line 1', exact: true }).click();
+      await waitForLine(page, 1, 'established');
+      const first = await callOn(phone, 1);
+      // The caller's dialog: its INVITE's From tag is its own, the page's 200 holds ours.
+      const invite = await phone.sip.next(
+        (frame) => frame.direction === 'received' && isRequest('INVITE')(frame),
+        "the caller's INVITE",
+        { after: mark },
+      );
+      const callId = invite.value.header('call-id') ?? '';
+      const answered = await phone.sip.next(
+        (frame) =>
+          frame.direction === 'sent' &&
+          frame.value.status === 200 &&
+          frame.value.header('call-id') === callId,
+        "the page's 200 for the INVITE",
+        { after: mark },
+      );
+      await callFirst(page, 1, TARGET);
+      const consultation = await callOn(phone, 2);
+
+      await completeTransfer(page, 2, FAR_END);
+
+      const run = await transferred;
+      const parsed = parseReferTo(run.refer.header('refer-to') ?? '');
+      assert.ok(parsed, run.refer.header('refer-to'));
+      assert.equal(parsed.uri, `sip:${FAR_END}@${rig.domain}`);
+      // RFC 3891 section 3: the recipient compares to-tag with its local tag and from-tag
+      // with its remote tag. The caller's local tag is its From tag; its remote one ours.
+      const callerTag = tagOf(invite.value.header('from'));
+      const pageTag = tagOf(answered.value.header('to'));
+      assert.equal(parsed.replaces, `${callId};to-tag=${callerTag};from-tag=${pageTag}`);
+      const replaced = await replacing;
+      assert.equal(replaced.invite.header('replaces'), parsed.replaces);
+      // The page hung up on the caller once the consulted party reported the caller answered.
+      await ranThrough(calling);
+      await answeredInHistory(page, first, consultation);
+    } finally {
+      await callerPhone.close();
+      await consulted.close();
     }
   });
 
@@ -366,6 +438,6 @@ describe('SIP call controls through Kamailio and rtpengine', () => {
     await waitForLine(page, 1, 'established');
     await waitForLine(page, 1, 'idle');
     await callerGot(calling, 'SIP/2.0 200 OK');
-    assert.equal((await historyRow(page, call)).outcome, 'answered');
+    await answeredInHistory(page, call);
   });
 });
