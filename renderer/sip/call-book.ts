@@ -4,7 +4,7 @@ import type { IncomingRequest, OutgoingRequest } from 'jssip/lib/SIPMessage';
 import type { IncomingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA';
 import type { LineTable } from '../../shared/model/line-table.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
-import { SipCall } from './call.ts';
+import { SipCall, tagOf } from './call.ts';
 import type { DialTarget } from './dial-target.ts';
 import { pickLine } from './line-picker.ts';
 import { describeParty, partyOf } from './party.ts';
@@ -90,7 +90,14 @@ export class CallBook {
     }
     const to = request.to.uri;
     const party = partyOf(pending.number, to.host, request.to.display_name);
-    this.#add(session, { callId, line: pending.line, direction: 'outbound', party });
+    this.#add(session, {
+      callId,
+      line: pending.line,
+      direction: 'outbound',
+      party,
+      localTag: tagOf(request.from.getParam<unknown>('tag')),
+      remoteTag: null,
+    });
   };
 
   /** Places a call on `line`; Dialing is reported before this returns. */
@@ -159,7 +166,15 @@ export class CallBook {
       this.#deps.report(logReport('out', `486 Busy Here to ${party.number}: all lines are busy`));
       return;
     }
-    this.#add(session, { callId, line, direction: 'inbound', party });
+    this.#add(session, {
+      callId,
+      line,
+      direction: 'inbound',
+      party,
+      // JsSIP picks our To tag before it announces the session; its types do not say so.
+      localTag: 'to_tag' in request ? tagOf(request.to_tag) : null,
+      remoteTag: tagOf(from.getParam<unknown>('tag')),
+    });
   }
 
   #add(session: RTCSession, init: ConstructorParameters<typeof SipCall>[1]): void {

@@ -13,6 +13,7 @@ import {
 import type { CallSlot } from './call-choice.ts';
 import { announceEvents, resyncEvents, type LiveCall } from './call-resync.ts';
 import { describeParty, type Party } from './party.ts';
+import type { DialogId } from './replaces.ts';
 import type { Report } from './registration.ts';
 import { statusWords } from './reason.ts';
 import { RemoteAudio } from './remote-audio.ts';
@@ -45,6 +46,10 @@ function responseOf(message: EndEvent['message'] | null): SessionEnd['response']
   return { status: response.status_code, reasonPhrase: response.reason_phrase };
 }
 
+/** A tag parameter's value as JsSIP parsed it (any type at runtime), or null. */
+export const tagOf = (tag: unknown): string | null =>
+  typeof tag === 'string' && tag !== '' ? tag : null;
+
 /** How long a hold or resume waits for a re-INVITE in flight: 50 × 100 ms. */
 const HOLD_ATTEMPTS = 50;
 const HOLD_RETRY_MS = 100;
@@ -70,12 +75,23 @@ export class SipCall implements CallSlot {
   transferring = false;
   diverted = false;
   refusedWith: string | null = null;
+  /** The dialog's tags, for a Replaces header; the far end's arrives with its 200. */
+  readonly #callId: string;
+  readonly #localTag: string | null;
+  #remoteTag: string | null;
   readonly #hooks: CallHooks;
   readonly #audio: RemoteAudio;
 
   constructor(
     session: RTCSession,
-    init: { callId: string; line: number; direction: Direction; party: Party },
+    init: {
+      callId: string;
+      line: number;
+      direction: Direction;
+      party: Party;
+      localTag: string | null;
+      remoteTag: string | null;
+    },
     hooks: CallHooks,
   ) {
     this.session = session;
@@ -83,6 +99,9 @@ export class SipCall implements CallSlot {
     this.line = init.line;
     this.direction = init.direction;
     this.party = init.party;
+    this.#callId = init.callId;
+    this.#localTag = init.localTag;
+    this.#remoteTag = init.remoteTag;
     this.#phase = init.direction === 'inbound' ? 'ringing' : 'dialing';
     this.#hooks = hooks;
     this.#audio = new RemoteAudio(this.ref, hooks.speaker, (error) => {
@@ -97,6 +116,14 @@ export class SipCall implements CallSlot {
 
   get phase(): CallPhase {
     return this.#phase;
+  }
+
+  /** The call's dialog once both ends have tagged it (answered), or null before. */
+  get dialog(): DialogId | null {
+    const localTag = this.#localTag;
+    const remoteTag = this.#remoteTag;
+    if (localTag === null || remoteTag === null) return null;
+    return { callId: this.#callId, localTag, remoteTag };
   }
 
   /** True once Silence was pressed: the call alerts without a ring tone. */
@@ -209,7 +236,11 @@ export class SipCall implements CallSlot {
         'in',
       );
     });
-    session.on('accepted', () => {
+    session.on('accepted', (event: IncomingEvent | OutgoingEvent) => {
+      // Our call's far end tags the dialog in its 200 (of all the forks, this one's).
+      if ('response' in event && originatorOf(event.originator) === 'remote') {
+        this.#remoteTag = tagOf(event.response.to.getParam<unknown>('tag'));
+      }
       if (this.#phase !== 'ringing' && this.#phase !== 'dialing') return;
       this.#phase = 'established';
       if (this.direction === 'inbound') this.log(`200 OK to ${peer}`);
