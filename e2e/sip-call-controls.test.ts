@@ -440,4 +440,63 @@ describe('SIP call controls through Kamailio and rtpengine', () => {
     await callerGot(calling, 'SIP/2.0 200 OK');
     await answeredInHistory(page, call);
   });
+
+  it('uses the microphone, speaker and ringer chosen in Settings for the next call and its ring', async () => {
+    await watchRingTone(page);
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const settings = page.getByRole('tabpanel', { name: 'Settings' });
+    const names = settings.getByRole('button', { name: 'Show device names' });
+    if ((await names.count()) > 0) await names.click();
+    const choices = {
+      Microphone: 'Fake Audio Input 2',
+      Speaker: 'Fake Audio Output 1',
+      Ringer: 'Fake Audio Output 2',
+    };
+    for (const [field, device] of Object.entries(choices)) {
+      await settings.getByLabel(field, { exact: true }).selectOption({ label: device });
+    }
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Settings saved' }).waitFor();
+    await page.getByRole('tab', { name: 'History' }).click();
+    const idOf = (label: string) =>
+      page.evaluate(
+        async (wanted) =>
+          (await navigator.mediaDevices.enumerateDevices()).find((d) => d.label === wanted)
+            ?.deviceId ?? null,
+        label,
+      );
+
+    const calling = callWithSipp(rig, { from: CALLER, to: USER, lengthMs: 1_500 });
+    await waitForLine(page, 1, 'ringing');
+    await waitForRingTone(page, 'ring', true);
+    const ringerSink = await page.evaluate(() => {
+      const played = (window as unknown as Record<string, Set<HTMLMediaElement> | undefined>)[
+        '__callbridgeTestPlayedMedia'
+      ];
+      return [...(played ?? [])].find((media) => media.dataset['sipRinger'] === 'ring')?.sinkId;
+    });
+    assert.equal(ringerSink, await idOf(choices.Ringer));
+    await page
+      .getByRole('alert', { name: 'Incoming call' })
+      .getByRole('button', { name: 'Answer line 1', exact: true })
+      .click();
+    await waitForLine(page, 1, 'established');
+    const media = await page.evaluate(() => {
+      const connections = (window as unknown as Record<string, RTCPeerConnection[] | undefined>)[
+        '__callbridgeTestPeerConnections'
+      ];
+      const last = connections?.at(-1);
+      const audio = document.querySelector<HTMLAudioElement>('audio[data-sip-call]');
+      return {
+        microphone: last?.getSenders().find((s) => s.track?.kind === 'audio')?.track?.label,
+        speaker: audio?.sinkId,
+      };
+    });
+    assert.deepEqual(media, {
+      microphone: choices.Microphone,
+      speaker: await idOf(choices.Speaker),
+    });
+    await waitForLine(page, 1, 'idle');
+    await callerGot(calling, 'SIP/2.0 200 OK');
+  });
 });

@@ -26,7 +26,7 @@ describe('audio device choice', () => {
     assert.equal(resolveDevice({ deviceId: 'gone', label: 'Gone' }, devices, 'audioinput'), null);
     assert.deepEqual(microphoneConstraints(null), { audio: true, video: false });
     assert.deepEqual(microphoneConstraints('mic-2'), {
-      audio: { deviceId: { ideal: 'mic-2' } },
+      audio: { deviceId: { exact: 'mic-2' } },
       video: false,
     });
   });

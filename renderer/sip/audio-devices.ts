@@ -26,9 +26,13 @@ export function resolveDevice(
   return byLabel?.deviceId ?? null;
 }
 
-/** getUserMedia's constraints for the microphone: `ideal`, so a gone device falls back. */
+/**
+ * getUserMedia's constraints for the microphone. `exact`, because Chromium takes `ideal`
+ * as a hint it may ignore (it did, measured); the id comes from the current device list,
+ * which follows `devicechange`, so an unplugged device has already fallen back to null.
+ */
 export function microphoneConstraints(deviceId: string | null): MediaStreamConstraints {
-  return { audio: deviceId === null ? true : { deviceId: { ideal: deviceId } }, video: false };
+  return { audio: deviceId === null ? true : { deviceId: { exact: deviceId } }, video: false };
 }
 
 /** Keeps the system's device list current (it changes when a headset is plugged in). */
