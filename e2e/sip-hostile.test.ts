@@ -208,7 +208,10 @@ describe('SIP engine against hostile input from the network', () => {
       engineLog(phone, bridgeMark).join('\n'),
     );
     await coreLogged(phone, /the far end sent unusable media parameters/);
-    assert.equal((await historyRow(page, call)).outcome, 'unanswered');
+    const row = await historyRow(page, call);
+    assert.equal(row.outcome, 'unanswered');
+    // "How it ended" names the SDP, not the 200 that carried it.
+    assert.equal(row.cells[4], 'the far end sent unusable media parameters');
     await assertLinesFree(phone, LINES);
     await stillAPhone(phone, rig, { caller: CALLER, user: USER });
   });
