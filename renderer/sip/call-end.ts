@@ -100,7 +100,9 @@ export function endLogLine(
       error: null,
     };
   }
-  if (end.response !== null) {
+  // A 2xx that JsSIP could not use (an answer with unusable SDP) names no failure: the
+  // cause does.
+  if (end.response !== null && end.response.status >= 300) {
     const words = statusWords(end.response.status, end.response.reasonPhrase);
     return { direction: 'in', summary: `${words} ${from}`, error: words };
   }
@@ -129,7 +131,9 @@ export function endDetail(end: SessionEnd, direction: Direction, context: EndCon
   if (end.cause === 'Canceled') {
     return direction === 'inbound' ? 'the caller hung up first' : 'cancelled here';
   }
-  if (end.response !== null) return statusWords(end.response.status, end.response.reasonPhrase);
+  if (end.response !== null && end.response.status >= 300) {
+    return statusWords(end.response.status, end.response.reasonPhrase);
+  }
   if (end.originator === 'local' && end.cause === 'Rejected') {
     return `refused here (${context.refusedWith ?? '480 Temporarily Unavailable'})`;
   }

@@ -67,7 +67,15 @@ export class SipEngine {
     this.stop();
     let ua: JsSIP.UA;
     try {
-      ua = createUserAgent(account);
+      ua = createUserAgent(account, (startLine) => {
+        this.#report(
+          logReport(
+            'in',
+            `${startLine}: could not be read and was dropped`,
+            'JsSIP could not parse the message',
+          ),
+        );
+      });
     } catch (error) {
       const reason = shownText(
         `the account settings were refused: ${error instanceof Error ? error.message : String(error)}`,

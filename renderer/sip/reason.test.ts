@@ -271,6 +271,24 @@ describe('how a call ended', () => {
     );
   });
 
+  it('blames the answer, not its 200, when JsSIP could not use the SDP of a 200 OK', () => {
+    const unusable = end({
+      originator: 'remote',
+      cause: 'Bad Media Description',
+      response: { status: 200, reasonPhrase: 'OK' },
+    });
+    assert.deepEqual(endLogLine(unusable, 'outbound', '1003', plain), {
+      direction: 'in',
+      summary: 'call to 1003 failed: the far end sent unusable media parameters',
+      error: 'the far end sent unusable media parameters',
+    });
+    assert.equal(terminationReason(unusable, plain), 'failed');
+    assert.equal(
+      endDetail(unusable, 'outbound', plain),
+      'the far end sent unusable media parameters',
+    );
+  });
+
   it('keeps a far end’s reason phrase to one line', () => {
     assert.equal(statusWords(603, 'Decline\nnow'), '603 Decline\uFFFDnow');
     assert.equal(statusWords(486, 'x'.repeat(300)).length, 4 + 80);

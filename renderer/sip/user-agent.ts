@@ -2,6 +2,7 @@ import * as JsSIP from 'jssip';
 import type { UAConfiguration } from 'jssip/lib/UA';
 import type { EngineAccount } from '../../shared/bridge/engine.ts';
 import { routeUri } from './sip-uri.ts';
+import { unreadableStartLine } from './wire-check.ts';
 
 /**
  * The JsSIP user agent for an account. The password never reaches the page: the core
@@ -19,29 +20,64 @@ const INSTANCE_ID = crypto.randomUUID();
 const RECOVERY_MIN_S = 2;
 const RECOVERY_MAX_S = 30;
 
-/**
- * The WebSocket to the PBX, but routed through an outbound proxy: JsSIP's preloaded route
- * is `<sip_uri;lr>` of the socket, so the socket names the proxy instead of itself.
- */
-class RoutedWebSocket extends JsSIP.WebSocketInterface {
-  readonly #route: string;
+/** Told the start line of each message from the PBX that JsSIP could not read. */
+export type OnUnreadable = (startLine: string) => void;
 
-  constructor(url: string, route: string) {
+/**
+ * The WebSocket to the PBX. Routed through an outbound proxy when there is one: JsSIP's
+ * preloaded route is `<sip_uri;lr>` of the socket, so the socket names the proxy instead
+ * of itself. Every message it delivers is also checked with JsSIP's parser, so that one
+ * JsSIP drops unread is told to `onUnreadable` rather than lost without a trace.
+ */
+class EngineWebSocket extends JsSIP.WebSocketInterface {
+  readonly #route: string | null;
+  readonly #onUnreadable: OnUnreadable;
+  #watching: ((data: unknown) => void) | null = null;
+
+  constructor(url: string, route: string | null, onUnreadable: OnUnreadable) {
     super(url);
     this.#route = route;
+    this.#onUnreadable = onUnreadable;
   }
 
   override get sip_uri(): string {
-    return this.#route;
+    return this.#route ?? super.sip_uri;
+  }
+
+  /** JsSIP's transport sets `ondata` afresh just before each connect(): watch that one. */
+  override connect(): void {
+    if (this.ondata !== this.#watching) {
+      const deliver = this.ondata.bind(this);
+      const watching = (data: unknown): void => {
+        try {
+          deliver(data);
+        } finally {
+          // JsSIP throws on some messages it cannot read: those are told too.
+          this.#check(data);
+        }
+      };
+      this.#watching = watching;
+      this.ondata = watching;
+    }
+    super.connect();
+  }
+
+  #check(data: unknown): void {
+    const text =
+      typeof data === 'string'
+        ? data
+        : data instanceof ArrayBuffer
+          ? new TextDecoder().decode(data)
+          : null;
+    const startLine = text === null ? null : unreadableStartLine(text);
+    if (startLine !== null) this.#onUnreadable(startLine);
   }
 }
 
 /** Builds the UA; JsSIP throws on a configuration it refuses, which the caller reports. */
-export function createUserAgent(account: EngineAccount): JsSIP.UA {
-  const socket =
-    account.outboundProxy === null
-      ? new JsSIP.WebSocketInterface(account.server)
-      : new RoutedWebSocket(account.server, routeUri(account.outboundProxy));
+export function createUserAgent(account: EngineAccount, onUnreadable: OnUnreadable): JsSIP.UA {
+  const route = account.outboundProxy === null ? null : routeUri(account.outboundProxy);
+  const socket = new EngineWebSocket(account.server, route, onUnreadable);
   const configuration: UAConfiguration = {
     sockets: [socket],
     uri: account.uri,
