@@ -153,14 +153,17 @@ export class Switchboard {
   async execute(command: Command): Promise<Result<null, CommandError>> {
     const { state, capabilities } = this.#backend.status();
     if (!capabilities.has(command.kind)) {
+      const own = this.#backend.refusal?.(command.kind) ?? null;
       const why =
-        state.state === 'unavailable'
-          ? { code: 'backend-unavailable' as const, message: state.reason }
-          : {
-              code: 'not-capable' as const,
-              kind: command.kind,
-              message: `${command.kind} is not available with the ${this.#backend.type} extension type`,
-            };
+        own !== null
+          ? { code: 'not-capable' as const, kind: command.kind, message: own }
+          : state.state === 'unavailable'
+            ? { code: 'backend-unavailable' as const, message: state.reason }
+            : {
+                code: 'not-capable' as const,
+                kind: command.kind,
+                message: `${command.kind} is not available with the ${this.#backend.type} extension type`,
+              };
       return err(why);
     }
     if (

@@ -72,11 +72,14 @@ export const SIP_PASSWORD_SECRET = 'sip.password';
 
 /**
  * The extension type, holding that type's own fields. Only types that work end to end
- * are listed; TEL, TAPI and the desk phone join this union when their backends land.
+ * are listed; TAPI and the desk phone join this union when their backends land.
+ * TEL has no fields: as Season Office's document says of its TEL type, "the other settings
+ * are not used"; which softphone dials is the system's choice (its default for tel: links).
  */
 export const ExtensionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pbx-events') }).strict(),
   SipExtensionSchema,
+  z.object({ type: z.literal('tel') }).strict(),
 ]);
 export type Extension = z.infer<typeof ExtensionSchema>;
 export type ExtensionType = Extension['type'];
@@ -99,6 +102,7 @@ export interface SecretField {
 export const EXTENSION_SECRETS: Readonly<Record<ExtensionType, readonly SecretField[]>> = {
   'pbx-events': [],
   sip: [{ field: 'password', secret: SIP_PASSWORD_SECRET }],
+  tel: [],
 };
 
 export const SECRET_NAMES: readonly string[] = [
@@ -108,6 +112,7 @@ export const SECRET_NAMES: readonly string[] = [
 export const EXTENSION_TYPE_LABELS: Readonly<Record<ExtensionType, string>> = {
   'pbx-events': 'PBX-pushed events (HTTP listen port)',
   sip: 'SIP softphone',
+  tel: "TEL (outgoing calls only, through the system's tel: handler)",
 };
 
 /**

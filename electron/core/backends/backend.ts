@@ -41,6 +41,12 @@ export interface Backend {
   /** Fires whenever `status()` would answer differently. */
   readonly statusChanged: Signal<BackendStatus>;
   execute(command: Command, table: LineTable): Promise<Result<null, CommandError>>;
+  /**
+   * The sentence a command outside its capabilities is refused with, for a backend that
+   * has one of its own ("the TEL extension type can only dial"); null or absent leaves the
+   * switchboard's. It wins over an unavailable state: TEL cannot hold a call, handler or not.
+   */
+  refusal?(kind: CommandKind): string | null;
   close(): Promise<void>;
 }
 
