@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { z } from 'zod';
+import { defaultDoorSettings } from '../../../shared/doors/registry.ts';
 import { MAX_LINES } from '../../../shared/model/line-table.ts';
 import {
   HostNameSchema,
@@ -35,7 +36,9 @@ const meaningOf = (v1: V1Settings): Settings => ({
   extension: { type: v1.extensionType },
   lines: v1.lines,
   defaultCountry: '',
+  // Doors added after version 1 take their defaults.
   doors: {
+    ...defaultDoorSettings(),
     'listen-port': {
       port: v1.listenPort,
       allowFrom: v1.listenAllowFrom,

@@ -19,6 +19,7 @@ const valid: Settings = {
   lines: 8,
   defaultCountry: '',
   doors: {
+    ...defaultSettings().doors,
     'listen-port': {
       port: 6060,
       allowFrom: ['192.168.1.20', 'fe80::1'],

@@ -13,6 +13,7 @@ const custom: Settings = {
   ...defaultSettings(),
   lines: 2,
   doors: {
+    ...defaultSettings().doors,
     'listen-port': {
       port: 6001,
       allowFrom: ['192.168.1.20', 'fe80::1'],
@@ -50,6 +51,7 @@ describe('Settings form values', () => {
       lines: 'four',
       defaultCountry: 'GB',
       doors: {
+        ...defaultSettings().doors,
         'listen-port': {
           port: 7000,
           allowFrom: ['10.0.0.1', '10.0.0.2'],
