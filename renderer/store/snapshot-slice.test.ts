@@ -20,6 +20,7 @@ const snapshot = (problem: string | null): CoreSnapshot => ({
       readyLine: 'Listen port: 5555',
       endpoint: { address: '127.0.0.1', port: 5555 },
     },
+    integra: { state: 'off', summary: 'Off' },
   },
   history: Array.from({ length: HISTORY_CAPACITY + 3 }, (_, index) => ({
     id: `call-${index}`,
@@ -73,6 +74,7 @@ describe('applySnapshot', () => {
     store.getState().applySnapshot(snapshot(null));
     store.getState().applyDoors({
       'listen-port': { state: 'failed', summary: 'not listening', error: 'port 5555 is in use' },
+      integra: { state: 'off', summary: 'Off' },
     });
     assert.equal(store.getState().doors?.['listen-port'].state, 'failed');
   });

@@ -20,6 +20,7 @@ const valid: Settings = {
   defaultCountry: '',
   audio: { microphone: null, speaker: null, ringer: null },
   doors: {
+    ...defaultSettings().doors,
     'listen-port': {
       port: 6060,
       allowFrom: ['192.168.1.20', 'fe80::1'],

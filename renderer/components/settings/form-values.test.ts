@@ -13,6 +13,7 @@ const custom: Settings = {
   ...defaultSettings(),
   lines: 2,
   doors: {
+    ...defaultSettings().doors,
     'listen-port': {
       port: 6001,
       allowFrom: ['192.168.1.20', 'fe80::1'],
@@ -51,6 +52,7 @@ describe('Settings form values', () => {
       defaultCountry: 'GB',
       audio: { microphone: null, speaker: null, ringer: null },
       doors: {
+        ...defaultSettings().doors,
         'listen-port': {
           port: 7000,
           allowFrom: ['10.0.0.1', '10.0.0.2'],
