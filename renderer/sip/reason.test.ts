@@ -254,6 +254,14 @@ describe('how a call ended', () => {
     );
   });
 
+  it('never reads a cause named like an Object method as a known one', () => {
+    assert.equal(endDetail(end({ cause: 'toString' }), 'inbound', plain), 'toString');
+    assert.equal(
+      endLogLine(end({ cause: 'constructor' }), 'inbound', '1001', plain).error,
+      'constructor',
+    );
+  });
+
   it('always gives a detail the Terminated event accepts, whatever the far end sent', () => {
     fc.assert(
       fc.property(
