@@ -158,11 +158,11 @@ export class CallBook {
   #incoming(session: RTCSession, request: IncomingRequest, callId: string): void {
     const from = request.from;
     const party = partyOf(from.uri.user, from.uri.host, from.display_name);
-    this.#deps.report(logReport('in', `INVITE from ${describeParty(party)}`));
     const line = pickLine(this.table, this.takenLines());
     if (line === null) {
       // Inside newRTCSession, before JsSIP has sent 180: the caller hears busy at once.
       session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
+      this.#deps.report(logReport('in', `INVITE from ${describeParty(party)}`));
       this.#deps.report(logReport('out', `486 Busy Here to ${party.number}: all lines are busy`));
       return;
     }
@@ -190,9 +190,22 @@ export class CallBook {
       },
     });
     this.#calls.set(call.ref, call);
-    if (call.direction === 'outbound') call.log(`INVITE to ${describeParty(call.party)}`);
-    call.announce();
-    this.#ring();
+    if (call.direction === 'outbound') {
+      // Dial() promises Dialing is reported before it returns.
+      call.log(`INVITE to ${describeParty(call.party)}`);
+      call.announce();
+      this.#ring();
+      return;
+    }
+    // Inside newRTCSession JsSIP has not sent its 180 yet: telling the core and starting
+    // the ring tone wait until that handler has returned (a microtask runs after JsSIP's
+    // synchronous reply), so the caller hears ringing sooner. Measured by the bench: these
+    // were most of the page's ~4.5 ms from INVITE in to 180 out.
+    queueMicrotask(() => {
+      call.log(`INVITE from ${describeParty(call.party)}`, null, 'in');
+      call.announce();
+      this.#ring();
+    });
   }
 
   /**

@@ -65,6 +65,8 @@ export class SipCall implements CallSlot {
   readonly session: RTCSession;
   #phase: CallPhase;
   #over = false;
+  /** Whether the core has been told of the call (an inbound one is told just after its 180). */
+  #announced = false;
   #muted = false;
   #silenced = false;
   /** What Hold/Retrieve last asked for; applied once no re-INVITE is in flight. */
@@ -154,13 +156,16 @@ export class SipCall implements CallSlot {
     this.#event({ kind: 'Muted', line: this.line, ref: this.ref, muted });
   }
 
-  /** Incoming for a call from the far end, Dialing for ours: the call's first event. */
+  /** Incoming for a call from the far end, Dialing for ours: the call's first event. Once. */
   announce(): void {
+    if (this.#announced) return;
+    this.#announced = true;
     for (const event of announceEvents(this.#live())) this.#event(event);
   }
 
   /** For a core that has (re)connected: whatever its line table lacks of this call. */
   resync(shown: Call | null): void {
+    this.#announced = true;
     for (const event of resyncEvents(this.#live(), shown)) this.#event(event);
   }
 
@@ -296,6 +301,8 @@ export class SipCall implements CallSlot {
   #end(end: SessionEnd): void {
     if (this.#over) return;
     this.#over = true;
+    // Ended before its deferred announcement: the core must hear of it before its end.
+    this.announce();
     if (this.#holdTimer !== null) clearTimeout(this.#holdTimer);
     const context = {
       transferred: this.transferred,
