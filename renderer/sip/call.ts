@@ -68,6 +68,7 @@ export class SipCall implements CallSlot {
   /** Whether the core has been told of the call (an inbound one is told just after its 180). */
   #announced = false;
   #muted = false;
+  #ringback: 'ringing' | 'early-media' | null = null;
   #silenced = false;
   /** What Hold/Retrieve last asked for; applied once no re-INVITE is in flight. */
   #wantHold = false;
@@ -214,12 +215,28 @@ export class SipCall implements CallSlot {
       phase: this.#phase,
       muted: this.#muted,
       silenced: this.#silenced,
+      ringback: this.#ringback,
       ...this.party,
     };
   }
 
   log(summary: string, error: string | null = null, direction: LogLine['direction'] = 'out'): void {
     this.#log({ direction, summary, error });
+  }
+
+  /**
+   * A 180 or 183 while dialling. With an SDP body JsSIP has applied it to the call's
+   * connection: the far end's sound (a ring-back tone, an announcement) plays through the
+   * call's audio already, and the line says so. Early media, once heard, stays.
+   */
+  #ringbackFrom(response: IncomingResponse): void {
+    const status = response.status_code;
+    if (this.#phase !== 'dialing' || (status !== 180 && status !== 183)) return;
+    const earlyMedia = typeof response.body === 'string' && response.body.trim() !== '';
+    const next = earlyMedia ? 'early-media' : 'ringing';
+    if (this.#ringback === 'early-media' || this.#ringback === next) return;
+    this.#ringback = next;
+    this.#event({ kind: 'Ringback', line: this.line, ref: this.ref, earlyMedia });
   }
 
   #wire(): void {
@@ -240,6 +257,7 @@ export class SipCall implements CallSlot {
         null,
         'in',
       );
+      this.#ringbackFrom(response);
     });
     session.on('accepted', (event: IncomingEvent | OutgoingEvent) => {
       // Our call's far end tags the dialog in its 200 (of all the forks, this one's).
