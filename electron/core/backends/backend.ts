@@ -32,6 +32,8 @@ export interface Backend {
    * only for a backend with no signalling of its own. The listen port checks this.
    */
   readonly acceptsPushedEvents: boolean;
+  /** This phone's own number (the SIP user name), for doors that report it (Integra's !00). */
+  readonly ownNumber?: string;
   status(): BackendStatus;
   /**
    * Origins its engine in the page connects to (the SIP server's WebSocket), which the

@@ -163,6 +163,8 @@ describe('Integra events from line-table transitions', () => {
     const [out] = fire([{ kind: 'Dialing', line: 1, number: '100' }]).all;
     assert.ok(out);
     assert.equal(integraValues(out, new Date()).originalCallingNumber, '');
+    // !00 is the backend's own number where it has one (the SIP user name).
+    assert.equal(integraValues(out, new Date(), '1001').ownNumber, '1001');
   });
 });
 

@@ -88,8 +88,8 @@ export function integraEventsOf(change: LineChange): IntegraOccurrence[] {
 
 /**
  * The values `!00`..`!07` of one event, as far as Callbridge knows them:
- * - `!00` own number: '' for now. Doors see their own settings section only, not the
- *   extension's account, so the SIP user name does not reach here yet.
+ * - `!00` own number: the active backend's (`Backend.ownNumber`: the SIP user name), or ''
+ *   for a backend that has none (a PBX pushing events, TEL).
  * - `!01` the other party's number, as the line shows it.
  * - `!03` own direct number called and `!07` original called number: '' (no backend reports
  *   which of our numbers was dialled).
@@ -98,10 +98,14 @@ export function integraEventsOf(change: LineChange): IntegraOccurrence[] {
  * - `!06` original calling number: the caller of an incoming call (with no forwarding
  *   reported, the caller is the original caller); '' for a call we placed.
  */
-export function integraValues(occurrence: IntegraOccurrence, at: Date): IntegraValues {
+export function integraValues(
+  occurrence: IntegraOccurrence,
+  at: Date,
+  ownNumber = '',
+): IntegraValues {
   const { event, call } = occurrence;
   return {
-    ownNumber: '',
+    ownNumber,
     remoteNumber: call.number,
     action: event,
     ownDirectNumber: '',

@@ -164,7 +164,8 @@ class IntegraDoor implements Door<'integra'> {
       if (!settings.events.includes(occurrence.event)) continue;
       const { number } = occurrence.call;
       if (settings.externalOnly && isInternalNumber(number, settings.internalDigits)) continue;
-      const command = expand(template, integraValues(occurrence, at));
+      const own = this.#context?.switchboard.backend.ownNumber ?? '';
+      const command = expand(template, integraValues(occurrence, at, own));
       // run() never rejects: every outcome, a refusal included, comes back as a record.
       void runner.run(occurrence.event, command).then((run) => {
         log.add(logEntry(occurrence, run));
