@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { BridgeProbe } from './support/bridge-probe.ts';
 import { launchChromium } from './support/browser.ts';
 import { REPO_ROOT } from './support/serve.ts';
+import { waitForInboundAudio } from './sip/audio-energy.ts';
 import {
   button,
   callerGot,
@@ -303,5 +304,57 @@ describe('SIP calls through Kamailio and rtpengine', () => {
     } finally {
       await callee.close();
     }
+  });
+
+  it('plays the far end early media while dialing: ringing on 180, its announcement heard on 183, then 486 Busy Here', async () => {
+    // uas-early-media rings for a second, plays g711a.pcap from its 183 for -d ms, then 486.
+    const farEnd = await answeringSipp(rig, FAR_END, {
+      scenario: 'uas-early-media',
+      pauseMs: 5_000,
+    });
+    await dial(page, FAR_END);
+    const dialing = page.locator('[data-line="1"][data-state="dialing"]');
+    await dialing.getByText('Far end ringing', { exact: true }).waitFor({ timeout: 10_000 });
+    const call = await callOn(phone, 1);
+    await dialing
+      .getByText('Far end playing a message or tone', { exact: true })
+      .waitFor({ timeout: 10_000 });
+    // Heard: the announcement reaches the page's peer connection with sound in it ...
+    const heard = await waitForInboundAudio(page, { loud: true, packets: 25 }, 5_000);
+    assert.ok(heard.packets >= 25 && heard.power > 0, JSON.stringify(heard));
+    // ... and the call's own audio element plays it: not paused, its clock moving.
+    const audio = page.locator(`audio[data-sip-call="${call.ref ?? ''}"]`);
+    const startedAt = await audio.evaluate((element: HTMLAudioElement) => element.currentTime);
+    await audio.evaluate(
+      (element: HTMLAudioElement, from: number) =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            reject(new Error(`not playing: paused ${element.paused}, at ${element.currentTime}`));
+          }, 3_000);
+          const check = () => {
+            if (element.paused || element.currentTime <= from) return;
+            clearTimeout(timer);
+            element.removeEventListener('timeupdate', check);
+            resolve();
+          };
+          element.addEventListener('timeupdate', check);
+          check();
+        }),
+      startedAt,
+    );
+    // All of it before the far end answered anything final: the line was dialing throughout.
+    assert.equal(
+      await dialing.count(),
+      1,
+      'the line left dialing before the early media was heard',
+    );
+    await waitForLine(page, 1, 'idle');
+    const ended = await ranThrough(farEnd.done);
+    assert.equal(received(ended, 'ACK').length, 1, 'the far end got no ACK for its 486');
+    const row = await historyRow(page, call);
+    assert.deepEqual(
+      [row.outcome, row.cells[0], row.cells[4]],
+      ['unanswered', 'Outgoing', '486 Busy Here'],
+    );
   });
 });
