@@ -154,7 +154,7 @@ function printRegistration(figures: RegisterFigures): void {
   );
   console.log(
     '\nNothing is clicked after Kamailio is back: JsSIP reconnects on its own backoff ' +
-      '(2 s after the drop, then 2 s to 2^n s at random, at most 30 s), so the last two rows ' +
+      '(renderer/sip/user-agent.ts: 1 s to 2^n s at random, at most 4 s), so the last two rows ' +
       'are that backoff less the time Kamailio was away.',
   );
 }

@@ -18,12 +18,13 @@ const INSTANCE_ID = crypto.randomUUID();
 
 /**
  * Seconds between WebSocket reconnects; JsSIP waits a random time between min and 2^n s,
- * capped at max. A 5 s cap puts a phone back on the PBX within ~5 s of its return (issue
- * 7's target; the bench measured up to 29.9 s with JsSIP's default of 30), for at most
- * one connection attempt per user agent every 1–5 s while the PBX is down.
+ * capped at max. A 4 s cap puts a phone back on the PBX within 5 s of its return (issue
+ * 7's target, with time to register; the bench measured up to 29.9 s with JsSIP's default
+ * of 30, and a p95 of 5.00 s with a cap of 5), for at most one connection attempt per
+ * user agent every 1–4 s while the PBX is down.
  */
 const RECOVERY_MIN_S = 1;
-const RECOVERY_MAX_S = 5;
+const RECOVERY_MAX_S = 4;
 
 /** Told the start line of each message from the PBX that JsSIP could not read. */
 export type OnUnreadable = (startLine: string) => void;
