@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 // zod hands a default out as it is; the sections' defaults are frozen so no caller can
 // change them for everyone else.
+import { LINKS_DEFAULTS, LinksSettingsSchema } from './links.ts';
 import { LISTEN_PORT_DEFAULTS, ListenPortSettingsSchema } from './listen-port.ts';
 
 /**
@@ -14,6 +15,7 @@ import { LISTEN_PORT_DEFAULTS, ListenPortSettingsSchema } from './listen-port.ts
 export const DoorSettingsSchema = z
   .object({
     'listen-port': ListenPortSettingsSchema.default(LISTEN_PORT_DEFAULTS),
+    links: LinksSettingsSchema.default(LINKS_DEFAULTS),
   })
   .strict();
 
@@ -26,6 +28,7 @@ export const DoorIdSchema = z.enum(DOOR_IDS);
 /** What the header, the log filter and the Settings form call each door. */
 export const DOOR_LABELS: Readonly<Record<DoorId, string>> = {
   'listen-port': 'Listen port',
+  links: 'Links',
 };
 
 export const defaultDoorSettings = (): DoorSettings => DoorSettingsSchema.parse({});

@@ -1,5 +1,6 @@
 import type { DoorId } from '../../../shared/doors/registry.ts';
 import type { DoorDefinition } from './door.ts';
+import { linksDoor } from './links/index.ts';
 import { listenPortDoor } from './listen-port/index.ts';
 
 /**
@@ -8,4 +9,5 @@ import { listenPortDoor } from './listen-port/index.ts';
  */
 export const DOORS: { readonly [Id in DoorId]: DoorDefinition<Id> } = {
   'listen-port': listenPortDoor,
+  links: linksDoor,
 };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { z } from 'zod';
+import { defaultDoorSettings } from '../../../shared/doors/registry.ts';
 import { MAX_LINES } from '../../../shared/model/line-table.ts';
 import {
   HostNameSchema,
@@ -36,6 +37,7 @@ const meaningOf = (v1: V1Settings): Settings => ({
   lines: v1.lines,
   defaultCountry: '',
   doors: {
+    ...defaultDoorSettings(),
     'listen-port': {
       port: v1.listenPort,
       allowFrom: v1.listenAllowFrom,

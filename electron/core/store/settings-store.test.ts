@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { LISTEN_PORT_DEFAULTS } from '../../../shared/doors/listen-port.ts';
+import { defaultDoorSettings } from '../../../shared/doors/registry.ts';
 import {
   SETTINGS_VERSION,
   defaultSettings,
@@ -19,6 +20,7 @@ const valid: Settings = {
   lines: 8,
   defaultCountry: '',
   doors: {
+    ...defaultDoorSettings(),
     'listen-port': {
       port: 6060,
       allowFrom: ['192.168.1.20', 'fe80::1'],

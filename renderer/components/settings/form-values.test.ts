@@ -6,6 +6,7 @@ import {
   settingsFieldErrors,
   type Settings,
 } from '../../../shared/model/settings.ts';
+import { defaultDoorSettings } from '../../../shared/doors/registry.ts';
 import { describeFieldError, toFormValues, toRequest, type FormValues } from './form-values.ts';
 import { fieldIds } from './section.ts';
 
@@ -13,6 +14,7 @@ const custom: Settings = {
   ...defaultSettings(),
   lines: 2,
   doors: {
+    ...defaultDoorSettings(),
     'listen-port': {
       port: 6001,
       allowFrom: ['192.168.1.20', 'fe80::1'],
@@ -50,6 +52,7 @@ describe('Settings form values', () => {
       lines: 'four',
       defaultCountry: 'GB',
       doors: {
+        ...defaultDoorSettings(),
         'listen-port': {
           port: 7000,
           allowFrom: ['10.0.0.1', '10.0.0.2'],

@@ -13,6 +13,7 @@ import {
   type SectionValues,
   type ShownError,
 } from '../section.ts';
+import { linksModel } from './links.ts';
 import { listenPortModel } from './listen-port.ts';
 
 /**
@@ -22,6 +23,7 @@ import { listenPortModel } from './listen-port.ts';
  */
 const MODELS = {
   'listen-port': listenPortModel,
+  links: linksModel,
 };
 
 export type DoorFields = { readonly [Id in DoorId]: FieldsOf<(typeof MODELS)[Id]> };
