@@ -73,19 +73,36 @@ export async function runOpen(
     return 2;
   }
   const profileDir = resolve(parsed.values.profile ?? defaultProfileDir());
+  const handed = await handLink(profileDir, link, options.timeoutMs ?? OPEN_TIMEOUT_MS);
+  const line = `callbridge open: ${handed.message}`;
+  if (handed.code === 0) io.stdout(line);
+  else io.stderr(line);
+  return handed.code;
+}
+
+/** What became of a link: 0 accepted, 3 no Callbridge answering, 4 refused; in words. */
+export interface Handed {
+  readonly code: 0 | 3 | 4;
+  readonly message: string;
+}
+
+/**
+ * Hands `link` to the Callbridge running on `profileDir`, over its local API. Also the
+ * Electron shell's way in for the links the system hands it, so every link takes one path.
+ */
+export async function handLink(
+  profileDir: string,
+  link: string,
+  timeoutMs: number,
+): Promise<Handed> {
   const noneRunning = `no Callbridge is running for profile ${profileDir}`;
   const file = readLocalApiFile(profileDir);
-  if (!file.ok) {
-    io.stderr(`callbridge open: ${file.error}`);
-    return 3;
-  }
+  if (!file.ok) return { code: 3, message: file.error };
   if (file.value === null) {
-    io.stderr(`callbridge open: ${noneRunning} (it has no ${localApiFile(profileDir)})`);
-    return 3;
+    return { code: 3, message: `${noneRunning} (it has no ${localApiFile(profileDir)})` };
   }
   const { port, token } = file.value;
   const body = JSON.stringify({ link });
-  const timeoutMs = options.timeoutMs ?? OPEN_TIMEOUT_MS;
   const outcome = await send({
     hostname: '127.0.0.1',
     port,
@@ -102,33 +119,29 @@ export async function runOpen(
   switch (outcome.kind) {
     case 'answered': {
       const message = messageOf(outcome.body) || `HTTP ${outcome.status} ${outcome.reason}`;
-      if (outcome.status === 200 || outcome.status === 202) {
-        io.stdout(`callbridge open: ${message}`);
-        return 0;
-      }
+      if (outcome.status === 200 || outcome.status === 202) return { code: 0, message };
       if (outcome.status === 401) {
-        io.stderr(
-          `callbridge open: the Callbridge on port ${port} refused the token in ${localApiFile(profileDir)}: ${message}`,
-        );
-        return 4;
+        return {
+          code: 4,
+          message: `the Callbridge on port ${port} refused the token in ${localApiFile(profileDir)}: ${message}`,
+        };
       }
-      io.stderr(`callbridge open: ${message}`);
-      return 4;
+      return { code: 4, message };
     }
     case 'refused':
-      io.stderr(
-        `callbridge open: ${noneRunning} (its local-api.json names port ${port}, where nothing listens: left from a run that stopped)`,
-      );
-      return 3;
+      return {
+        code: 3,
+        message: `${noneRunning} (its local-api.json names port ${port}, where nothing listens: left from a run that stopped)`,
+      };
     case 'timeout':
-      io.stderr(
-        `callbridge open: no answer from the Callbridge on port ${port} within ${timeoutMs / 1000} s (timed out)`,
-      );
-      return 3;
+      return {
+        code: 3,
+        message: `no answer from the Callbridge on port ${port} within ${timeoutMs / 1000} s (timed out)`,
+      };
     case 'failed':
-      io.stderr(
-        `callbridge open: could not reach the Callbridge on port ${port} (${outcome.detail})`,
-      );
-      return 3;
+      return {
+        code: 3,
+        message: `could not reach the Callbridge on port ${port} (${outcome.detail})`,
+      };
   }
 }

@@ -23,6 +23,7 @@ export const REGISTER_LINKS_USAGE = `  callbridge register-links [--profile <dir
       it as their default handler with xdg-mime. Exit codes: 0 done, 1 failed, 2 bad arguments.`;
 
 export const OPEN_DESKTOP_FILE = 'callbridge-open.desktop';
+/** The schemes Callbridge claims on a desktop (sips: is read, but left to others). */
 export const REGISTERED_SCHEMES = ['tel', 'callto', 'sip', 'voispeed'] as const;
 
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/callbridge.mjs');
