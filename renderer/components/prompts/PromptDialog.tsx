@@ -101,26 +101,19 @@ function PromptDialog({
         {waiting > 1 && ` ${waiting - 1} more waiting after this one.`}
       </p>
       <div className="dialog-actions">
-        <button
-          type="button"
-          className="button"
-          disabled={sending}
-          onClick={() => {
-            answer(false);
-          }}
-        >
-          No
-        </button>
-        <button
-          type="button"
-          className="button button-primary"
-          disabled={sending}
-          onClick={() => {
-            answer(true);
-          }}
-        >
-          Yes
-        </button>
+        {([false, true] as const).map((yes) => (
+          <button
+            key={String(yes)}
+            type="button"
+            className={yes ? 'button button-primary' : 'button'}
+            disabled={sending}
+            onClick={() => {
+              answer(yes);
+            }}
+          >
+            {yes ? 'Yes' : 'No'}
+          </button>
+        ))}
       </div>
     </dialog>
   );

@@ -20,8 +20,8 @@ import type { Door } from '../door.ts';
 import { doorParts } from '../door.test-support.ts';
 import { linksDoor } from './index.ts';
 import { localApiFile, readLocalApiFile } from './local-api-file.ts';
+import { alpha39Account, HASH } from './links.test-support.ts';
 
-const HASH = '8c7bde4622aea226d1cff593b3c26829';
 const AUTOCONFIGURATION = `voispeed: Ualpha39 @ tscomm.it, ${HASH},3939,192.168.0.220: 5063`;
 
 const opened: Door<'links'>[] = [];
@@ -225,18 +225,8 @@ describe('links door', () => {
     const [saved] = saves;
     assert.ok(typeof saved === 'object' && saved !== null && 'extension' in saved);
     assert.deepEqual(saved.extension, {
-      type: 'sip',
-      server: 'wss://192.168.0.220:8089/ws',
-      username: 'alpha39',
+      ...alpha39Account('wss://192.168.0.220:8089/ws'),
       password: HASH,
-      displayName: '3939',
-      authUser: '',
-      domain: 'tscomm.it',
-      outboundProxy: '',
-      register: true,
-      registerExpires: 600,
-      dtmf: 'rfc4733',
-      setUpFromLink: true,
     });
     // Nor from links that cannot be read, whichever field the hash ended up in.
     await open(`voispeed:Ualpha39@tscomm.it,3939,${HASH},192.168.0.220`);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { err, ok, type Result } from '../../../../shared/result.ts';
-import { GuardedHttp, type Refusal } from '../../server/guarded-http.ts';
+import { GuardedHttp, logRefusal } from '../../server/guarded-http.ts';
+import { commandErrorStatus } from '../../server/http-status.ts';
 import type { PortLimits } from '../../server/port-policy.ts';
 import { destroyAfterFlush } from '../../server/refusals.ts';
 import { tokenMatches } from '../../server/token.ts';
@@ -56,23 +57,14 @@ const JSON_HEADERS = {
 function statusFor(error: LinkRefusal): number {
   switch (error.code) {
     case 'malformed-link':
-    case 'no-such-line':
-    case 'invalid-event':
       return 400;
     case 'too-many-questions':
       return 429;
-    case 'history-unavailable':
-    case 'backend-unavailable':
-      return 503;
-    case 'timed-out':
-      return 504;
     case 'settings-refused':
     case 'no-such-call':
-    case 'not-capable':
-    case 'no-call':
-    case 'not-allowed-now':
-    case 'refused-by-far-end':
       return 409;
+    default:
+      return commandErrorStatus(error);
   }
 }
 
@@ -118,18 +110,6 @@ export class LocalApi {
   close(): Promise<void> {
     return this.#http.close();
   }
-}
-
-function logRefusal(log: DoorLog, refusal: Refusal): void {
-  log.add({
-    direction: 'in',
-    session: null,
-    from: refusal.from,
-    raw: refusal.raw,
-    reading: '',
-    error: refusal.reason,
-    outcome: refusal.status === 0 ? 'connection closed' : `refused with ${refusal.status}`,
-  });
 }
 
 function send(response: ServerResponse, status: number, body: unknown, close: boolean): void {
