@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { LogEntry } from '../shared/model/integration-log.ts';
 import { BridgeProbe } from './support/bridge-probe.ts';
+import { startRig, type SipRig } from './sip/rig.ts';
 import { launchChromium } from './support/browser.ts';
 import {
   CLI,
@@ -327,5 +328,70 @@ describe('Click-to-dial links', () => {
     } finally {
       desktop.remove();
     }
+  });
+});
+
+/**
+ * A link's account registers for real and a link dials through it: Kamailio (e2e/sip/rig.ts)
+ * with a subscriber whose password is the link's MD5 hash, as a VOIspeed PBX has it.
+ */
+describe('Click-to-dial links through the SIP softphone', () => {
+  const profile = newProfileDir();
+  let rig: SipRig;
+  let core: RunningCore;
+  let probe: BridgeProbe;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    rig = await startRig({ accounts: [{ user: '1001', password: HASH }] });
+    core = await startCore(profile.dir);
+    probe = await BridgeProbe.connect(core);
+    browser = await launchChromium();
+    page = await browser.newPage();
+    await page.goto(core.url);
+    await page.locator('.app[data-connection="live"]').waitFor();
+  });
+
+  after(async () => {
+    probe.close();
+    await browser.close();
+    await core.stop();
+    await rig.stop();
+    profile.remove();
+  });
+
+  const open = (link: string) =>
+    run(process.execPath, [CLI, 'open', '--profile', profile.dir, '--', link]);
+
+  it('registers the account a link set up, and keeps a dialled ext_ID with the call', async () => {
+    const link = `voispeed:U1001@${rig.domain},${HASH},1001,${rig.wsUrl}`;
+    assert.equal((await open(link)).code, 0);
+    const question = page.getByRole('alertdialog', {
+      name: `Set up the SIP account 1001@${rig.domain} from a link?`,
+    });
+    await question.getByRole('button', { name: 'Yes', exact: true }).click();
+    // The new server means a new Content-Security-Policy: the page loads again, registers.
+    await page
+      .locator('[data-backend][data-state="ready"]')
+      .filter({ hasText: `Registered as sip:1001@${rig.domain}` })
+      .waitFor({ timeout: 20_000 });
+    assert.ok(await rig.registered('1001'));
+
+    const ended = probe.next('historyAdded', 20_000);
+    const dialled = await open('voispeed:1002,Order 1234');
+    assert.deepEqual(dialled, {
+      code: 0,
+      stdout: 'callbridge open: dialled 1002 (ext_ID "Order 1234")',
+      stderr: '',
+    });
+    // Nobody is registered as 1002: Kamailio answers, the call ends, its tag goes with it.
+    const record = await ended;
+    assert.deepEqual(
+      [record.number, record.direction, record.tag],
+      ['1002', 'outbound', 'Order 1234'],
+    );
+    await page.getByRole('tab', { name: 'History' }).click();
+    await page.getByRole('table', { name: 'Call history' }).getByText('(ID Order 1234)').waitFor();
   });
 });
