@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { LogEntry } from '../shared/model/integration-log.ts';
+import { xdgProfile } from '../electron/core/xdg-profile.test-support.ts';
 import { BridgeProbe } from './support/bridge-probe.ts';
 import { startRig, type SipRig } from './sip/rig.ts';
 import { launchChromium } from './support/browser.ts';
@@ -393,5 +394,59 @@ describe('Click-to-dial links through the SIP softphone', () => {
     );
     await page.getByRole('tab', { name: 'History' }).click();
     await page.getByRole('table', { name: 'Call history' }).getByText('(ID Order 1234)').waitFor();
+  });
+});
+
+/**
+ * The links dial through the TEL extension type: the system's tel: handler (a recording
+ * one, registered with xdg-mime in a desktop of the test's own) gets exactly the number.
+ */
+describe('Click-to-dial links through the TEL extension type', () => {
+  const desktop = xdgProfile();
+  const profile = newProfileDir();
+  let core: RunningCore;
+  let probe: BridgeProbe;
+
+  before(async () => {
+    desktop.registerRecorder('zoiper.desktop');
+    core = await startCore(profile.dir, [], 20_000, { env: desktop.env });
+    probe = await BridgeProbe.connect(core);
+    const { settings } = await probe.snapshot();
+    const saved = await probe.invoke('saveSettings', { ...settings, extension: { type: 'tel' } });
+    assert.ok(saved.ok, JSON.stringify(saved));
+  });
+
+  after(async () => {
+    probe.close();
+    await core.stop();
+    profile.remove();
+    desktop.remove();
+  });
+
+  it('hands the handler exactly the number each scheme’s link names', async () => {
+    const links = [
+      ['tel:+1-212-555-0100', 'tel:+12125550100'],
+      ['callto://+390612345678/', 'tel:+390612345678'],
+      ['sip:100@pbx.example.com', 'tel:100'],
+      ['voispeed: C 187', 'tel:187'],
+      ['voispeed:187 ', 'tel:187'],
+      ['voispeed:0612345678,Order 1234', 'tel:0612345678'],
+    ] as const;
+    for (const [link] of links) {
+      const result = await run(process.execPath, [
+        CLI,
+        'open',
+        '--profile',
+        profile.dir,
+        '--',
+        link,
+      ]);
+      assert.equal(result.code, 0, `${link}: ${result.stderr}`);
+      assert.match(result.stdout, /^callbridge open: dialled /);
+    }
+    assert.deepEqual(
+      desktop.received(),
+      links.map(([, handed]) => handed),
+    );
   });
 });

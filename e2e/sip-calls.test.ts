@@ -243,7 +243,7 @@ describe('SIP calls through Kamailio and rtpengine', () => {
       );
     }
     // The Number field took no digit: the keypad spoke to the call.
-    assert.equal(await page.getByLabel('Number').inputValue(), '');
+    assert.equal(await page.getByLabel('Number', { exact: true }).inputValue(), '');
     await button(page, 'Hang up line 1').click();
     await waitForLine(page, 1, 'idle');
     const ended = await ranThrough(farEnd.done);

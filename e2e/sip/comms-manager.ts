@@ -115,7 +115,7 @@ export async function historyRow(page: Page, call: Call) {
 
 /** Dials `number` the way a person does: the Number field, then Call. */
 export async function dial(page: Page, number: string): Promise<void> {
-  await page.getByLabel('Number').fill(number);
+  await page.getByLabel('Number', { exact: true }).fill(number);
   await page.getByRole('button', { name: 'Call', exact: true }).click();
 }
 

@@ -33,6 +33,11 @@ export interface RigOptions {
   readonly rtpengine?: boolean;
   /** How many subscribers to provision: 1001, 1002, ... Five by default. */
   readonly users?: number;
+  /**
+   * With rtpengine: where it sends a JSON object per DTMF event (RFC 4733) it sees in the
+   * media, over UDP to 127.0.0.1 (`--dtmf-log-dest`). None by default.
+   */
+  readonly dtmfLogPort?: number;
   /** These subscribers instead, with their passwords (a voispeed: link's MD5 hash, say). */
   readonly accounts?: readonly SipUser[];
 }
@@ -181,6 +186,9 @@ export async function startRig(options: RigOptions = {}): Promise<SipRig> {
           // ClientHello as making it the DTLS server, and both ends wait for the other:
           // ICE connects, DTLS never does, no audio flows.
           '--dtls-passive',
+          ...(options.dtmfLogPort === undefined
+            ? []
+            : [`--dtmf-log-dest=127.0.0.1:${options.dtmfLogPort}`]),
         ],
         { cwd: dir, logFile: join(dir, 'rtpengine.log'), ready: /Startup complete/ },
       );

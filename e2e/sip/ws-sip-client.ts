@@ -229,6 +229,10 @@ export interface CallOptions {
   readonly lengthMs?: number;
   /** Send a re-INVITE with this SDP direction (hold is sendonly) before the BYE. */
   readonly reinvite?: 'sendonly' | 'recvonly' | 'inactive' | 'sendrecv';
+  /** More headers for the INVITE, e.g. the `Replaces:` of an attended transfer. */
+  readonly headers?: readonly string[];
+  /** Told of the 200 once it is ACKed, before the call's length starts. */
+  readonly answered?: (ok: SipMessage) => void;
 }
 
 /**
@@ -261,6 +265,7 @@ export async function callOverWs(
         `CSeq: ${cseq} INVITE`,
         `Contact: ${client.contact(credentials.user)}`,
         'Content-Type: application/sdp',
+        ...(options.headers ?? []),
         ...authorization,
       ],
       WEBRTC_SHAPED_SDP,
@@ -302,6 +307,7 @@ export async function callOverWs(
     `CSeq: ${cseq} ${method}`,
   ];
   client.send(inDialog('ACK', 2));
+  options.answered?.(ok);
   let cseq = 3;
   if (options.reinvite !== undefined) {
     const sdp = WEBRTC_SHAPED_SDP.replace('a=sendrecv', `a=${options.reinvite}`);

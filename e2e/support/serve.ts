@@ -34,6 +34,14 @@ const exited = (child: ChildProcess) =>
     else child.once('exit', (code) => done(code));
   });
 
+export interface StartCoreOptions {
+  /**
+   * The core's whole environment (a test desktop's XDG folders, say); the test's own when
+   * absent.
+   */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
 /**
  * Start the real core the way a user or an outside script does (`callbridge serve`) and
  * wait for the two lines it promises to print. Bounded: gives up after `timeoutMs`.
@@ -42,11 +50,12 @@ export async function startCore(
   profileDir: string,
   extraArgs: readonly string[] = [],
   timeoutMs = 20_000,
+  options: StartCoreOptions = {},
 ): Promise<RunningCore> {
   const child = spawn(
     process.execPath,
     [CLI, 'serve', '--profile', profileDir, '--ui-port', '0', '--listen-port', '0', ...extraArgs],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env },
   );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {

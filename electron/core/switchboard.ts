@@ -176,12 +176,15 @@ export class Switchboard {
   };
 
   /**
-   * Why the active backend would refuse a command of `kind` now, or null when it would take
-   * one: for doors that must know before they ask the user (a link's "Yes" must be able to work).
+   * Why the active backend would refuse a command of `kind` now, in its own words where it
+   * has them, or null when it would take one: what `execute` answers before the backend.
    */
   refusal(kind: CommandKind): CommandError | null {
     const { state, capabilities } = this.#backend.status();
     if (capabilities.has(kind)) return null;
+    // A backend may say why in its own words ("the TEL extension type can only dial").
+    const own = this.#backend.refusal?.(kind) ?? null;
+    if (own !== null) return { code: 'not-capable', kind, message: own };
     return state.state === 'unavailable'
       ? { code: 'backend-unavailable', message: state.reason }
       : {

@@ -13,7 +13,11 @@ export type OpenExternal = (url: string) => Promise<Result<null, string>>;
 export interface SystemOpenOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly platform?: NodeJS.Platform;
-  /** How long the opener may take to hand the URL over; it is killed after. */
+  /**
+   * How long the opener has to fail. One still running after it has handed the URL over:
+   * xdg-open without a desktop environment waits for the handler it started, and a
+   * softphone handling `tel:` keeps running. It is left to run, detached from the core.
+   */
   readonly timeLimitMs?: number;
 }
 
@@ -49,11 +53,14 @@ export function systemOpener(options: SystemOpenOptions = {}): OpenExternal {
         env,
         shell: false,
         windowsHide: true,
+        // Its own process group: the handler it starts outlives a Ctrl-C or exit of the core.
+        detached: true,
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        finish(err(`${file} did not hand the link over within ${timeLimitMs} ms`));
+        child.stderr.destroy();
+        child.unref();
+        finish(ok(null));
       }, timeLimitMs);
       child.stderr.setEncoding('utf8');
       child.stderr.on('data', (chunk: string) => {
@@ -69,11 +76,10 @@ export function systemOpener(options: SystemOpenOptions = {}): OpenExternal {
           finish(ok(null));
           return;
         }
-        const firstLine = stderr.split('\n').find((line) => line.trim() !== '') ?? '';
+        // The last line: xdg-open tries several programs and says why it gave up at the end.
+        const lastLine = stderr.split('\n').findLast((line) => line.trim() !== '') ?? '';
         const how = signal === null ? `exited with ${String(code)}` : `was stopped by ${signal}`;
-        finish(
-          err(`${file} ${how}${firstLine === '' ? '' : `: ${firstLine.trim().slice(0, 200)}`}`),
-        );
+        finish(err(`${file} ${how}${lastLine === '' ? '' : `: ${lastLine.trim().slice(0, 200)}`}`));
       });
     });
 }

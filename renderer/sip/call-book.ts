@@ -4,11 +4,12 @@ import type { IncomingRequest, OutgoingRequest } from 'jssip/lib/SIPMessage';
 import type { IncomingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA';
 import type { LineTable } from '../../shared/model/line-table.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
-import { SipCall } from './call.ts';
+import { SipCall, tagOf } from './call.ts';
 import type { DialTarget } from './dial-target.ts';
 import { pickLine } from './line-picker.ts';
 import { describeParty, partyOf } from './party.ts';
 import type { Report } from './registration.ts';
+import type { AudioDevices } from './audio-devices.ts';
 import type { Ringer } from './ringer.ts';
 import { logReport } from './shown-text.ts';
 
@@ -25,14 +26,13 @@ export interface EngineError {
 }
 export type Outcome = Result<null, EngineError>;
 
-/** Audio only; JsSIP would ask for a camera too. */
-export const AUDIO_ONLY: MediaStreamConstraints = { audio: true, video: false };
-
 export interface CallBookDeps {
   readonly report: Report;
   /** The line table as the core last sent it (the store's). */
   readonly table: () => LineTable;
   readonly ringer: Ringer;
+  /** Settings' microphone and speaker, as the system has them now. */
+  readonly devices: AudioDevices;
 }
 
 interface PendingDial {
@@ -90,14 +90,21 @@ export class CallBook {
     }
     const to = request.to.uri;
     const party = partyOf(pending.number, to.host, request.to.display_name);
-    this.#add(session, { callId, line: pending.line, direction: 'outbound', party });
+    this.#add(session, {
+      callId,
+      line: pending.line,
+      direction: 'outbound',
+      party,
+      localTag: tagOf(request.from.getParam<unknown>('tag')),
+      remoteTag: null,
+    });
   };
 
   /** Places a call on `line`; Dialing is reported before this returns. */
   dial(ua: JsSIP.UA, target: DialTarget, line: number): Outcome {
     this.#pendingDial = { line, number: target.number };
     try {
-      ua.call(target.target, { mediaConstraints: AUDIO_ONLY });
+      ua.call(target.target, { mediaConstraints: this.mediaConstraints() });
     } catch (error) {
       return err({
         code: 'not-allowed-now',
@@ -107,6 +114,11 @@ export class CallBook {
       this.#pendingDial = null;
     }
     return ok(null);
+  }
+
+  /** Audio only (JsSIP would ask for a camera too), from the microphone Settings chose. */
+  mediaConstraints(): MediaStreamConstraints {
+    return this.#deps.devices.microphone();
   }
 
   /** Puts every connected call but `except` on hold: one call is heard at a time. */
@@ -146,20 +158,29 @@ export class CallBook {
   #incoming(session: RTCSession, request: IncomingRequest, callId: string): void {
     const from = request.from;
     const party = partyOf(from.uri.user, from.uri.host, from.display_name);
-    this.#deps.report(logReport('in', `INVITE from ${describeParty(party)}`));
     const line = pickLine(this.table, this.takenLines());
     if (line === null) {
       // Inside newRTCSession, before JsSIP has sent 180: the caller hears busy at once.
       session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
+      this.#deps.report(logReport('in', `INVITE from ${describeParty(party)}`));
       this.#deps.report(logReport('out', `486 Busy Here to ${party.number}: all lines are busy`));
       return;
     }
-    this.#add(session, { callId, line, direction: 'inbound', party });
+    this.#add(session, {
+      callId,
+      line,
+      direction: 'inbound',
+      party,
+      // JsSIP picks our To tag before it announces the session; its types do not say so.
+      localTag: 'to_tag' in request ? tagOf(request.to_tag) : null,
+      remoteTag: tagOf(from.getParam<unknown>('tag')),
+    });
   }
 
   #add(session: RTCSession, init: ConstructorParameters<typeof SipCall>[1]): void {
     const call = new SipCall(session, init, {
       report: this.#deps.report,
+      speaker: this.#deps.devices.speaker(),
       changed: () => {
         this.#ring();
       },
@@ -169,9 +190,22 @@ export class CallBook {
       },
     });
     this.#calls.set(call.ref, call);
-    if (call.direction === 'outbound') call.log(`INVITE to ${describeParty(call.party)}`);
-    call.announce();
-    this.#ring();
+    if (call.direction === 'outbound') {
+      // Dial() promises Dialing is reported before it returns.
+      call.log(`INVITE to ${describeParty(call.party)}`);
+      call.announce();
+      this.#ring();
+      return;
+    }
+    // Inside newRTCSession JsSIP has not sent its 180 yet: telling the core and starting
+    // the ring tone wait until that handler has returned (a microtask runs after JsSIP's
+    // synchronous reply), so the caller hears ringing sooner. Measured by the bench: these
+    // were most of the page's ~4.5 ms from INVITE in to 180 out.
+    queueMicrotask(() => {
+      call.log(`INVITE from ${describeParty(call.party)}`, null, 'in');
+      call.announce();
+      this.#ring();
+    });
   }
 
   /**

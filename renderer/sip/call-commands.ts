@@ -3,12 +3,13 @@ import type { IncomingResponse } from 'jssip/lib/SIPMessage';
 import type { EngineAccount } from '../../shared/bridge/engine.ts';
 import type { Command } from '../../shared/model/command.ts';
 import { err, ok } from '../../shared/result.ts';
-import { AUDIO_ONLY, type CallBook, type EngineError, type Outcome } from './call-book.ts';
+import type { CallBook, EngineError, Outcome } from './call-book.ts';
 import { chooseCall, FITS, type CallSlot } from './call-choice.ts';
 import type { SipCall } from './call.ts';
 import { dialTarget, type DialTarget } from './dial-target.ts';
 import { isLineFree, pickLine } from './line-picker.ts';
 import { statusWords } from './reason.ts';
+import { replacesUriHeader } from './replaces.ts';
 
 /**
  * Commands from the core carried out on the engine's calls. Each answers at once with
@@ -88,7 +89,7 @@ function answer(scope: CommandScope, line: number | undefined): Outcome {
   if (!FITS.answer(call)) return wrongPhase(call, 'answered');
   scope.book.holdOthers(call);
   return attempt('the call could not be answered', () => {
-    call.session.answer({ mediaConstraints: AUDIO_ONLY });
+    call.session.answer({ mediaConstraints: scope.book.mediaConstraints() });
   });
 }
 
@@ -146,12 +147,13 @@ function callAndTarget(
 }
 
 /**
- * REFER `call`'s far end to `to`, Replaces `consult`'s dialog for an attended transfer.
- * Our legs end once the far end reports the target answered (NOTIFY 200).
+ * REFER `call`'s far end to `to` (for an attended transfer, a URI carrying the Replaces
+ * of `consult`'s dialog). Our legs end once the far end reports the target answered
+ * (NOTIFY 200).
  */
 function refer(
   call: SipCall,
-  to: { target: string; number: string },
+  to: { target: string | JsSIP.URI; number: string },
   consult: SipCall | null,
 ): Outcome {
   const how = consult === null ? '' : ` (replacing the call on line ${consult.line})`;
@@ -159,7 +161,6 @@ function refer(
   const legs = consult === null ? [call] : [call, consult];
   return attempt('the call could not be transferred', () => {
     call.session.refer(to.target, {
-      ...(consult === null ? {} : { replaces: consult.session }),
       eventHandlers: {
         requestFailed: ({
           response,
@@ -230,7 +231,13 @@ function attendedTransfer(scope: CommandScope, line: number | undefined): Outcom
       `more than two calls are up; end all but the two to join, or give a number`,
     );
   }
-  const uri = consult.session.remote_identity.uri.toString();
+  const dialog = consult.dialog;
+  if (dialog === null) {
+    return refuse('not-allowed-now', `the call on line ${consult.line} is not answered yet`);
+  }
+  // Not JsSIP's `replaces` option: it swaps the tags of a call that came in (replaces.ts).
+  const uri = consult.session.remote_identity.uri.clone();
+  uri.setHeader('Replaces', replacesUriHeader(dialog));
   return refer(call, { target: uri, number: consult.party.number }, consult);
 }
 

@@ -75,6 +75,10 @@ const CAUSE_WORDS: Readonly<Record<string, string>> = {
   [ENGINE_STOPPED]: 'the SIP engine stopped',
 };
 
+/** JsSIP's cause in words; an unknown one (or 'toString', from a far end) as shown text. */
+const causeWords = (cause: string): string =>
+  Object.hasOwn(CAUSE_WORDS, cause) ? (CAUSE_WORDS[cause] ?? cause) : shownText(cause, 80);
+
 /**
  * `486 Busy Here from 1002` / `BYE to 1002` / `CANCEL from 1001`. JsSIP refuses a call it
  * is stopped with by 480, so that is what an unexplained local rejection sent.
@@ -100,7 +104,9 @@ export function endLogLine(
       error: null,
     };
   }
-  if (end.response !== null) {
+  // A 2xx that JsSIP could not use (an answer with unusable SDP) names no failure: the
+  // cause does.
+  if (end.response !== null && end.response.status >= 300) {
     const words = statusWords(end.response.status, end.response.reasonPhrase);
     return { direction: 'in', summary: `${words} ${from}`, error: words };
   }
@@ -108,7 +114,7 @@ export function endLogLine(
     const sent = context.refusedWith ?? '480 Temporarily Unavailable';
     return { direction: 'out', summary: `${sent} ${to}`, error: null };
   }
-  const words = CAUSE_WORDS[end.cause] ?? shownText(end.cause, 80);
+  const words = causeWords(end.cause);
   return {
     direction: remote ? 'in' : 'out',
     summary: `call ${direction === 'inbound' ? from : to} failed: ${words}`,
@@ -129,9 +135,11 @@ export function endDetail(end: SessionEnd, direction: Direction, context: EndCon
   if (end.cause === 'Canceled') {
     return direction === 'inbound' ? 'the caller hung up first' : 'cancelled here';
   }
-  if (end.response !== null) return statusWords(end.response.status, end.response.reasonPhrase);
+  if (end.response !== null && end.response.status >= 300) {
+    return statusWords(end.response.status, end.response.reasonPhrase);
+  }
   if (end.originator === 'local' && end.cause === 'Rejected') {
     return `refused here (${context.refusedWith ?? '480 Temporarily Unavailable'})`;
   }
-  return CAUSE_WORDS[end.cause] ?? shownText(end.cause, 80);
+  return causeWords(end.cause);
 }

@@ -14,6 +14,7 @@ const live = (phase: CallPhase, direction: 'inbound' | 'outbound' = 'inbound'): 
   callerId: 'Alice',
   muted: false,
   silenced: false,
+  ringback: null,
 });
 
 const connected = (phase: CallPhase) => phase === 'established' || phase === 'held';

@@ -17,6 +17,7 @@ export interface LiveCall {
   readonly callerId: string;
   readonly muted: boolean;
   readonly silenced: boolean;
+  readonly ringback: 'ringing' | 'early-media' | null;
 }
 
 /** Mute and Silence on top of the phase, for a core whose table lacks them. */
@@ -30,6 +31,10 @@ function flagEvents(call: LiveCall, shown: Call | null): CallEvent[] {
     events.push({ kind: 'Muted', line, ref, muted: call.muted });
   if (call.phase === 'ringing' && call.silenced && !shownSilenced) {
     events.push({ kind: 'Silenced', line, ref });
+  }
+  const shownRingback = shown?.phase === 'dialing' ? shown.ringback : undefined;
+  if (call.phase === 'dialing' && call.ringback !== null && call.ringback !== shownRingback) {
+    events.push({ kind: 'Ringback', line, ref, earlyMedia: call.ringback === 'early-media' });
   }
   return events;
 }

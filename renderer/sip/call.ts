@@ -13,6 +13,7 @@ import {
 import type { CallSlot } from './call-choice.ts';
 import { announceEvents, resyncEvents, type LiveCall } from './call-resync.ts';
 import { describeParty, type Party } from './party.ts';
+import type { DialogId } from './replaces.ts';
 import type { Report } from './registration.ts';
 import { statusWords } from './reason.ts';
 import { RemoteAudio } from './remote-audio.ts';
@@ -26,6 +27,8 @@ import { logReport } from './shown-text.ts';
 
 export interface CallHooks {
   readonly report: Report;
+  /** Where the far end is heard (Settings' speaker); null: the system default. */
+  readonly speaker: string | null;
   /** The phase changed: the engine decides the ring tone again. */
   readonly changed: () => void;
   /** The session is over; the engine forgets the call. */
@@ -43,6 +46,10 @@ function responseOf(message: EndEvent['message'] | null): SessionEnd['response']
   return { status: response.status_code, reasonPhrase: response.reason_phrase };
 }
 
+/** A tag parameter's value as JsSIP parsed it (any type at runtime), or null. */
+export const tagOf = (tag: unknown): string | null =>
+  typeof tag === 'string' && tag !== '' ? tag : null;
+
 /** How long a hold or resume waits for a re-INVITE in flight: 50 × 100 ms. */
 const HOLD_ATTEMPTS = 50;
 const HOLD_RETRY_MS = 100;
@@ -58,7 +65,10 @@ export class SipCall implements CallSlot {
   readonly session: RTCSession;
   #phase: CallPhase;
   #over = false;
+  /** Whether the core has been told of the call (an inbound one is told just after its 180). */
+  #announced = false;
   #muted = false;
+  #ringback: 'ringing' | 'early-media' | null = null;
   #silenced = false;
   /** What Hold/Retrieve last asked for; applied once no re-INVITE is in flight. */
   #wantHold = false;
@@ -68,12 +78,23 @@ export class SipCall implements CallSlot {
   transferring = false;
   diverted = false;
   refusedWith: string | null = null;
+  /** The dialog's tags, for a Replaces header; the far end's arrives with its 200. */
+  readonly #callId: string;
+  readonly #localTag: string | null;
+  #remoteTag: string | null;
   readonly #hooks: CallHooks;
   readonly #audio: RemoteAudio;
 
   constructor(
     session: RTCSession,
-    init: { callId: string; line: number; direction: Direction; party: Party },
+    init: {
+      callId: string;
+      line: number;
+      direction: Direction;
+      party: Party;
+      localTag: string | null;
+      remoteTag: string | null;
+    },
     hooks: CallHooks,
   ) {
     this.session = session;
@@ -81,9 +102,12 @@ export class SipCall implements CallSlot {
     this.line = init.line;
     this.direction = init.direction;
     this.party = init.party;
+    this.#callId = init.callId;
+    this.#localTag = init.localTag;
+    this.#remoteTag = init.remoteTag;
     this.#phase = init.direction === 'inbound' ? 'ringing' : 'dialing';
     this.#hooks = hooks;
-    this.#audio = new RemoteAudio(this.ref, (error) => {
+    this.#audio = new RemoteAudio(this.ref, hooks.speaker, (error) => {
       this.#log({
         direction: 'in',
         summary: `audio from ${this.party.number} could not be played`,
@@ -95,6 +119,14 @@ export class SipCall implements CallSlot {
 
   get phase(): CallPhase {
     return this.#phase;
+  }
+
+  /** The call's dialog once both ends have tagged it (answered), or null before. */
+  get dialog(): DialogId | null {
+    const localTag = this.#localTag;
+    const remoteTag = this.#remoteTag;
+    if (localTag === null || remoteTag === null) return null;
+    return { callId: this.#callId, localTag, remoteTag };
   }
 
   /** True once Silence was pressed: the call alerts without a ring tone. */
@@ -125,13 +157,16 @@ export class SipCall implements CallSlot {
     this.#event({ kind: 'Muted', line: this.line, ref: this.ref, muted });
   }
 
-  /** Incoming for a call from the far end, Dialing for ours: the call's first event. */
+  /** Incoming for a call from the far end, Dialing for ours: the call's first event. Once. */
   announce(): void {
+    if (this.#announced) return;
+    this.#announced = true;
     for (const event of announceEvents(this.#live())) this.#event(event);
   }
 
   /** For a core that has (re)connected: whatever its line table lacks of this call. */
   resync(shown: Call | null): void {
+    this.#announced = true;
     for (const event of resyncEvents(this.#live(), shown)) this.#event(event);
   }
 
@@ -180,12 +215,28 @@ export class SipCall implements CallSlot {
       phase: this.#phase,
       muted: this.#muted,
       silenced: this.#silenced,
+      ringback: this.#ringback,
       ...this.party,
     };
   }
 
   log(summary: string, error: string | null = null, direction: LogLine['direction'] = 'out'): void {
     this.#log({ direction, summary, error });
+  }
+
+  /**
+   * A 180 or 183 while dialling. With an SDP body JsSIP has applied it to the call's
+   * connection: the far end's sound (a ring-back tone, an announcement) plays through the
+   * call's audio already, and the line says so. Early media, once heard, stays.
+   */
+  #ringbackFrom(response: IncomingResponse): void {
+    const status = response.status_code;
+    if (this.#phase !== 'dialing' || (status !== 180 && status !== 183)) return;
+    const earlyMedia = typeof response.body === 'string' && response.body.trim() !== '';
+    const next = earlyMedia ? 'early-media' : 'ringing';
+    if (this.#ringback === 'early-media' || this.#ringback === next) return;
+    this.#ringback = next;
+    this.#event({ kind: 'Ringback', line: this.line, ref: this.ref, earlyMedia });
   }
 
   #wire(): void {
@@ -206,8 +257,13 @@ export class SipCall implements CallSlot {
         null,
         'in',
       );
+      this.#ringbackFrom(response);
     });
-    session.on('accepted', () => {
+    session.on('accepted', (event: IncomingEvent | OutgoingEvent) => {
+      // Our call's far end tags the dialog in its 200 (of all the forks, this one's).
+      if ('response' in event && originatorOf(event.originator) === 'remote') {
+        this.#remoteTag = tagOf(event.response.to.getParam<unknown>('tag'));
+      }
       if (this.#phase !== 'ringing' && this.#phase !== 'dialing') return;
       this.#phase = 'established';
       if (this.direction === 'inbound') this.log(`200 OK to ${peer}`);
@@ -263,6 +319,8 @@ export class SipCall implements CallSlot {
   #end(end: SessionEnd): void {
     if (this.#over) return;
     this.#over = true;
+    // Ended before its deferred announcement: the core must hear of it before its end.
+    this.announce();
     if (this.#holdTimer !== null) clearTimeout(this.#holdTimer);
     const context = {
       transferred: this.transferred,

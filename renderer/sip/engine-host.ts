@@ -6,8 +6,10 @@ import {
   type EngineReport,
   type EngineRole,
 } from '../../shared/bridge/engine.ts';
+import { SYSTEM_AUDIO } from '../../shared/model/settings.ts';
 import { appStore, type AppStore } from '../store/app-store.ts';
 import type { SipEngine } from './engine.ts';
+import { reportQueue } from './report-queue.ts';
 import { shownText } from './shown-text.ts';
 
 /**
@@ -55,19 +57,24 @@ export function startEngineHost(client: BridgeClient, store: AppStore = appStore
   };
   const refusedCodes = new Set<string>();
 
-  const report = (engineReport: EngineReport): void => {
-    void client.invoke('engineReport', engineReport).then((result) => {
+  const report = reportQueue(
+    (engineReport: EngineReport) => client.invoke('engineReport', engineReport),
+    (code, message) => {
       // Once per code: a core that refuses reports would otherwise flood the console.
-      if (result.ok || refusedCodes.has(result.error.code)) return;
-      refusedCodes.add(result.error.code);
-      console.warn(`SIP engine report refused (${result.error.code}): ${result.error.message}`);
-    });
-  };
+      if (refusedCodes.has(code)) return;
+      refusedCodes.add(code);
+      console.warn(`SIP engine report refused (${code}): ${message}`);
+    },
+  );
 
   const running = async (): Promise<SipEngine> => {
     // JsSIP is loaded by the one page that hosts the engine, not by every view.
     const { SipEngine: Engine } = await import('./engine.ts');
-    engine ??= new Engine({ report, table: () => store.getState().linesView.table });
+    engine ??= new Engine({
+      report,
+      table: () => store.getState().linesView.table,
+      audio: () => store.getState().settingsView?.settings.audio ?? SYSTEM_AUDIO,
+    });
     return engine;
   };
 

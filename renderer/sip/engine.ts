@@ -3,6 +3,8 @@ import type { EngineAccount } from '../../shared/bridge/engine.ts';
 import type { Command } from '../../shared/model/command.ts';
 import type { LineTable } from '../../shared/model/line-table.ts';
 import { err, ok } from '../../shared/result.ts';
+import type { AudioSettings } from '../../shared/model/settings.ts';
+import { AudioDevices } from './audio-devices.ts';
 import { CallBook, type Outcome } from './call-book.ts';
 import { runCommand } from './call-commands.ts';
 import { RegistrationWatch, type Report } from './registration.ts';
@@ -20,6 +22,8 @@ export interface EngineDeps {
   readonly report: Report;
   /** The core's line table as the store last received it. */
   readonly table: () => LineTable;
+  /** Settings' audio devices as the store last received them. */
+  readonly audio: () => AudioSettings;
 }
 
 interface Running {
@@ -32,14 +36,20 @@ export class SipEngine {
   readonly #report: Report;
   readonly #book: CallBook;
   readonly #ringer: Ringer;
+  readonly #devices: AudioDevices;
   #running: Running | null = null;
 
-  constructor({ report, table }: EngineDeps) {
+  constructor({ report, table, audio }: EngineDeps) {
     this.#report = report;
-    this.#ringer = new Ringer((error) => {
-      report(logReport('in', 'the ring tone could not be played', error));
-    });
-    this.#book = new CallBook({ report, table, ringer: this.#ringer });
+    const devices = new AudioDevices(audio);
+    this.#devices = devices;
+    this.#ringer = new Ringer(
+      () => devices.ringer(),
+      (error) => {
+        report(logReport('in', 'the ring tone could not be played', error));
+      },
+    );
+    this.#book = new CallBook({ report, table, ringer: this.#ringer, devices });
   }
 
   /**
@@ -57,7 +67,15 @@ export class SipEngine {
     this.stop();
     let ua: JsSIP.UA;
     try {
-      ua = createUserAgent(account);
+      ua = createUserAgent(account, (startLine) => {
+        this.#report(
+          logReport(
+            'in',
+            `${startLine}: could not be read and was dropped`,
+            'JsSIP could not parse the message',
+          ),
+        );
+      });
     } catch (error) {
       const reason = shownText(
         `the account settings were refused: ${error instanceof Error ? error.message : String(error)}`,
@@ -108,5 +126,6 @@ export class SipEngine {
   dispose(): void {
     this.stop();
     this.#ringer.dispose();
+    this.#devices.dispose();
   }
 }

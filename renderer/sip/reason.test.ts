@@ -254,6 +254,14 @@ describe('how a call ended', () => {
     );
   });
 
+  it('never reads a cause named like an Object method as a known one', () => {
+    assert.equal(endDetail(end({ cause: 'toString' }), 'inbound', plain), 'toString');
+    assert.equal(
+      endLogLine(end({ cause: 'constructor' }), 'inbound', '1001', plain).error,
+      'constructor',
+    );
+  });
+
   it('always gives a detail the Terminated event accepts, whatever the far end sent', () => {
     fc.assert(
       fc.property(
@@ -268,6 +276,24 @@ describe('how a call ended', () => {
           assert.ok(CallEventSchema.safeParse(event).success, JSON.stringify(detail));
         },
       ),
+    );
+  });
+
+  it('blames the answer, not its 200, when JsSIP could not use the SDP of a 200 OK', () => {
+    const unusable = end({
+      originator: 'remote',
+      cause: 'Bad Media Description',
+      response: { status: 200, reasonPhrase: 'OK' },
+    });
+    assert.deepEqual(endLogLine(unusable, 'outbound', '1003', plain), {
+      direction: 'in',
+      summary: 'call to 1003 failed: the far end sent unusable media parameters',
+      error: 'the far end sent unusable media parameters',
+    });
+    assert.equal(terminationReason(unusable, plain), 'failed');
+    assert.equal(
+      endDetail(unusable, 'outbound', plain),
+      'the far end sent unusable media parameters',
     );
   });
 

@@ -1,3 +1,5 @@
+import { routeTo } from './audio-devices.ts';
+
 /**
  * The sound of an incoming call: the ringtone when nothing else is up, the softer
  * call-waiting tone over a call in progress. Both are WAVs shipped in renderer/public and
@@ -15,8 +17,11 @@ export class Ringer {
   #mode: RingMode = 'off';
   readonly #elements = new Map<Exclude<RingMode, 'off'>, HTMLAudioElement>();
   readonly #onBlocked: (error: string) => void;
+  readonly #device: () => string | null;
 
-  constructor(onBlocked: (error: string) => void) {
+  /** `device`: Settings' ringer as the system has it now; null for the default. */
+  constructor(device: () => string | null, onBlocked: (error: string) => void) {
+    this.#device = device;
     this.#onBlocked = onBlocked;
   }
 
@@ -31,11 +36,19 @@ export class Ringer {
     if (mode === 'off') return;
     const element = this.#element(mode);
     element.currentTime = 0;
+    const blocked = (error: string) => {
+      if (this.#mode === mode) this.#onBlocked(error);
+    };
     // Autoplay policy may refuse a page nobody has clicked; the call still shows.
-    element.play().catch((error: unknown) => {
-      if (this.#mode === mode)
-        this.#onBlocked(error instanceof Error ? error.message : String(error));
-    });
+    void routeTo(element, this.#device())
+      .then((refused) => {
+        if (refused !== null) blocked(`the chosen ringer could not be used: ${refused}`);
+        // Silenced or answered while the device was being switched: stay quiet.
+        return this.#mode === mode ? element.play() : undefined;
+      })
+      .catch((error: unknown) => {
+        blocked(error instanceof Error ? error.message : String(error));
+      });
   }
 
   dispose(): void {

@@ -21,6 +21,7 @@ const snapshot = (problem: string | null): CoreSnapshot => ({
       readyLine: 'Listen port: 5555',
       endpoint: { address: '127.0.0.1', port: 5555 },
     },
+    integra: { state: 'off', summary: 'Off' },
   },
   history: Array.from({ length: HISTORY_CAPACITY + 3 }, (_, index) => ({
     id: `call-${index}`,
@@ -76,6 +77,7 @@ describe('applySnapshot', () => {
     store.getState().applyDoors({
       links: { state: 'off', summary: 'Closed' },
       'listen-port': { state: 'failed', summary: 'not listening', error: 'port 5555 is in use' },
+      integra: { state: 'off', summary: 'Off' },
     });
     assert.equal(store.getState().doors?.['listen-port'].state, 'failed');
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 // zod hands a default out as it is; the sections' defaults are frozen so no caller can
 // change them for everyone else.
+import { INTEGRA_DEFAULTS, IntegraSettingsSchema } from './integra.ts';
 import { LINKS_DEFAULTS, LinksSettingsSchema } from './links.ts';
 import { LISTEN_PORT_DEFAULTS, ListenPortSettingsSchema } from './listen-port.ts';
 
@@ -15,6 +16,7 @@ import { LISTEN_PORT_DEFAULTS, ListenPortSettingsSchema } from './listen-port.ts
 export const DoorSettingsSchema = z
   .object({
     'listen-port': ListenPortSettingsSchema.default(LISTEN_PORT_DEFAULTS),
+    integra: IntegraSettingsSchema.default(INTEGRA_DEFAULTS),
     links: LinksSettingsSchema.default(LINKS_DEFAULTS),
   })
   .strict();
@@ -28,6 +30,7 @@ export const DoorIdSchema = z.enum(DOOR_IDS);
 /** What the header, the log filter and the Settings form call each door. */
 export const DOOR_LABELS: Readonly<Record<DoorId, string>> = {
   'listen-port': 'Listen port',
+  integra: 'Integra',
   links: 'Links',
 };
 

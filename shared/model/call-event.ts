@@ -48,6 +48,16 @@ export const CallEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('LineSelected'), line: LineNumberSchema }),
   /** Our microphone is (or is no longer) sent into the connected call on the line. */
   z.object({ kind: z.literal('Muted'), line: LineNumberSchema, ref: Ref, muted: z.boolean() }),
+  /**
+   * The far end of the call we are dialling is ringing (180), or plays its own sound
+   * before answering (183 with media: a ring-back tone, an announcement).
+   */
+  z.object({
+    kind: z.literal('Ringback'),
+    line: LineNumberSchema,
+    ref: Ref,
+    earlyMedia: z.boolean(),
+  }),
   /** The alerting call on the line no longer rings here; it still waits for an answer. */
   z.object({ kind: z.literal('Silenced'), line: LineNumberSchema, ref: Ref }),
   z.object({

@@ -132,6 +132,21 @@ describe('line table transitions', () => {
     assert.equal(Object.hasOwn(talking, 'silenced'), false);
   });
 
+  it('shows the far end ringing, then its early media, which a later 180 does not undo', () => {
+    const { table } = apply(createLineTable(1), [
+      { kind: 'Dialing', line: 1, ref: 'a', number: '1002' },
+      { kind: 'Ringback', line: 1, ref: 'a', earlyMedia: false },
+      { kind: 'Ringback', line: 1, ref: 'a', earlyMedia: true },
+      { kind: 'Ringback', line: 1, ref: 'a', earlyMedia: false },
+    ]);
+    const call = table.lines[0]?.call;
+    assert.ok(call?.phase === 'dialing');
+    assert.equal(call.ringback, 'early-media');
+    const answered = apply(table, [{ kind: 'Established', line: 1, ref: 'a' }]).table.lines[0];
+    assert.ok(answered?.call);
+    assert.equal(Object.hasOwn(answered.call, 'ringback'), false);
+  });
+
   it('refuses to mute a call that is not connected and to silence one not ringing', () => {
     const clock = clockAt(0);
     const dialing = apply(createLineTable(1), [{ kind: 'Dialing', line: 1, number: '1' }]).table;
@@ -187,6 +202,11 @@ const eventArbitrary: fc.Arbitrary<CallEvent> = fc.oneof(
     number: fc.option(fc.constantFrom('100', '400'), { nil: undefined }),
   }),
   fc.record({
+    kind: fc.constant('Ringback' as const),
+    line: fc.integer({ min: 1, max: LINES + 2 }),
+    earlyMedia: fc.boolean(),
+  }),
+  fc.record({
     kind: fc.constant('Muted' as const),
     line: fc.integer({ min: 1, max: LINES + 2 }),
     muted: fc.boolean(),
@@ -211,6 +231,7 @@ function assertPossible(table: LineTable): void {
     if (call.phase === 'held') assert.ok(call.heldAt >= call.answeredAt);
     // Only a ringing call is silenced, only a connected one muted.
     if (Object.hasOwn(call, 'silenced')) assert.equal(call.phase, 'ringing');
+    if (Object.hasOwn(call, 'ringback')) assert.equal(call.phase, 'dialing');
     if (Object.hasOwn(call, 'muted'))
       assert.ok(call.phase === 'established' || call.phase === 'held');
   }
@@ -229,7 +250,8 @@ describe('line table properties', () => {
           const result = applyEvent(table, event, clock);
           if (!result.ok) {
             assert.ok(
-              event.line > LINES || ['Held', 'Resumed', 'Muted', 'Silenced'].includes(event.kind),
+              event.line > LINES ||
+                ['Held', 'Resumed', 'Muted', 'Silenced', 'Ringback'].includes(event.kind),
             );
             continue;
           }

@@ -37,7 +37,11 @@ interface Muting {
 
 export type Call =
   | (CallBase & Silencing & { readonly phase: 'ringing' })
-  | (CallBase & { readonly phase: 'dialing' })
+  | (CallBase & {
+      readonly phase: 'dialing';
+      /** What the far end does before it answers: rings, or plays early media. */
+      readonly ringback?: 'ringing' | 'early-media';
+    })
   | (CallBase & Muting & { readonly phase: 'established'; readonly answeredAt: number })
   | (CallBase &
       Muting & { readonly phase: 'held'; readonly answeredAt: number; readonly heldAt: number });
@@ -316,6 +320,24 @@ export function applyEvent(
       }
       if ((current.muted ?? false) === event.muted) return ok(unchanged(table));
       const call: Call = { ...current, muted: event.muted };
+      return ok({ table: withCall(table, event.line, call), ended: [], changed: true });
+    }
+
+    case 'Ringback': {
+      if (!current) return refuse('no-call', event.line, `line ${event.line} has no call`);
+      if (current.phase !== 'dialing') {
+        return refuse(
+          'not-allowed-now',
+          event.line,
+          `the call on line ${event.line} is ${current.phase}; only a call being dialled rings back`,
+        );
+      }
+      const ringback = event.earlyMedia ? 'early-media' : 'ringing';
+      // Early media, once heard, stays: a later plain 180 does not stop the sound.
+      if (current.ringback === ringback || current.ringback === 'early-media') {
+        return ok(unchanged(table));
+      }
+      const call: Call = { ...current, ringback };
       return ok({ table: withCall(table, event.line, call), ended: [], changed: true });
     }
 

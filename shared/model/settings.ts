@@ -77,11 +77,14 @@ export const SIP_PASSWORD_SECRET = 'sip.password';
 
 /**
  * The extension type, holding that type's own fields. Only types that work end to end
- * are listed; TEL, TAPI and the desk phone join this union when their backends land.
+ * are listed; TAPI and the desk phone join this union when their backends land.
+ * TEL has no fields: as Season Office's document says of its TEL type, "the other settings
+ * are not used"; which softphone dials is the system's choice (its default for tel: links).
  */
 export const ExtensionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pbx-events') }).strict(),
   SipExtensionSchema,
+  z.object({ type: z.literal('tel') }).strict(),
 ]);
 export type Extension = z.infer<typeof ExtensionSchema>;
 export type ExtensionType = Extension['type'];
@@ -104,6 +107,7 @@ export interface SecretField {
 export const EXTENSION_SECRETS: Readonly<Record<ExtensionType, readonly SecretField[]>> = {
   'pbx-events': [],
   sip: [{ field: 'password', secret: SIP_PASSWORD_SECRET }],
+  tel: [],
 };
 
 export const SECRET_NAMES: readonly string[] = [
@@ -113,7 +117,30 @@ export const SECRET_NAMES: readonly string[] = [
 export const EXTENSION_TYPE_LABELS: Readonly<Record<ExtensionType, string>> = {
   'pbx-events': 'PBX-pushed events (HTTP listen port)',
   sip: 'SIP softphone',
+  tel: "TEL (outgoing calls only, through the system's tel: handler)",
 };
+
+/**
+ * An audio device as Settings names it. Browsers give each device an id per origin and
+ * profile (the browser target's origin changes with its port), so the label is kept too
+ * and finds the device again under a new id. null: the system's default device.
+ */
+const AudioDeviceSchema = z
+  .object({ deviceId: z.string().max(512), label: plainText(256) })
+  .strict()
+  .nullable();
+export type AudioDevice = z.infer<typeof AudioDeviceSchema>;
+
+/** Which devices the softphone uses: applied to the next call and the next ring. */
+export const AudioSettingsSchema = z
+  .object({ microphone: AudioDeviceSchema, speaker: AudioDeviceSchema, ringer: AudioDeviceSchema })
+  .strict();
+export type AudioSettings = z.infer<typeof AudioSettingsSchema>;
+export const SYSTEM_AUDIO: AudioSettings = Object.freeze({
+  microphone: null,
+  speaker: null,
+  ringer: null,
+});
 
 export const SettingsSchema = z
   .object({
@@ -131,6 +158,7 @@ export const SettingsSchema = z
         message: 'must be a country code such as GB or DE, or empty for none',
       })
       .default(''),
+    audio: AudioSettingsSchema.default(SYSTEM_AUDIO),
     doors: DoorSettingsSchema.default(defaultDoorSettings),
   })
   .strict();
@@ -142,6 +170,7 @@ export const defaultSettings = (): Settings => ({
   extension: { type: 'pbx-events' },
   lines: 4,
   defaultCountry: '',
+  audio: SYSTEM_AUDIO,
   doors: defaultDoorSettings(),
 });
 

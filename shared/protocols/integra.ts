@@ -25,12 +25,13 @@ import { findControl, percentEncodeLossy } from './text.ts';
 export const INTEGRA_EVENTS = [
   {
     name: 'CALL_IN',
-    firesWhen: 'an incoming call starts ringing on a line (idle -> ringing)',
+    firesWhen:
+      'an incoming call starts ringing on a line (idle -> ringing); a call that arrives already answered fires CALL_IN, then CALL_ACCEPT',
   },
   {
     name: 'CALL_FORWARD_IN',
     firesWhen:
-      'an incoming call forwarded to us (by another extension, a group or an IVR) starts ringing, instead of CALL_IN; !06 holds the original caller',
+      'a call forwarded to us (by another extension, a group or an IVR) starts ringing, in place of CALL_IN; no extension type tells Callbridge yet that a call was forwarded, so for now such a call fires CALL_IN and this never fires',
   },
   {
     name: 'CALL_OUT',
@@ -38,28 +39,33 @@ export const INTEGRA_EVENTS = [
   },
   {
     name: 'CALL_ACCEPT',
-    firesWhen: 'an incoming call is answered, here or at a desk phone (ringing -> connected)',
+    firesWhen:
+      'a call is answered: an incoming one here or at a desk phone, an outgoing one by the far end (ringing or dialing -> connected)',
   },
   {
     name: 'CALL_CLOSE',
     firesWhen:
-      'a call on a line ends, answered or not, whoever hung up (any call state -> idle); after CALL_BUSY too',
+      'a call ends, answered or not, whoever hung up, or a new call on its line pushes it off (any call state -> idle); once per call, after CALL_BUSY too',
   },
   {
     name: 'CALL_ACTIVE',
-    firesWhen:
-      'a waiting or held call becomes the active call again (held -> connected, or its line is selected)',
+    firesWhen: 'a held call is taken back and is the active call again (held -> connected)',
   },
   {
     name: 'CALL_BUSY',
     firesWhen:
-      'a call we placed is refused because the far end is busy or rejected it (dialing -> idle, reason rejected)',
+      'a call we placed ends unanswered because the far end is busy or rejected it (dialing -> idle, reason rejected or a busy status such as 486 Busy Here), just before its CALL_CLOSE',
   },
 ] as const;
 
 export type IntegraEvent = (typeof INTEGRA_EVENTS)[number]['name'];
 
 export const INTEGRA_EVENT_NAMES: readonly IntegraEvent[] = INTEGRA_EVENTS.map((e) => e.name);
+
+/** A hook that has not finished in 10 s is stuck: CRM pop-ups and loggers take well under 1 s. */
+export const INTEGRA_TIME_LIMIT_MS = 10_000;
+/** Calls arrive a few at a time; four at once keeps a burst from starving a two-core machine. */
+export const INTEGRA_MAX_RUNNING = 4;
 
 /**
  * The values of one event, one field per placeholder, already as text: `!04` is formatted by

@@ -32,6 +32,8 @@ export interface Backend {
    * only for a backend with no signalling of its own. The listen port checks this.
    */
   readonly acceptsPushedEvents: boolean;
+  /** This phone's own number (the SIP user name), for doors that report it (Integra's !00). */
+  readonly ownNumber?: string;
   status(): BackendStatus;
   /**
    * Origins its engine in the page connects to (the SIP server's WebSocket), which the
@@ -41,6 +43,12 @@ export interface Backend {
   /** Fires whenever `status()` would answer differently. */
   readonly statusChanged: Signal<BackendStatus>;
   execute(command: Command, table: LineTable): Promise<Result<null, CommandError>>;
+  /**
+   * The sentence a command outside its capabilities is refused with, for a backend that
+   * has one of its own ("the TEL extension type can only dial"); null or absent leaves the
+   * switchboard's. It wins over an unavailable state: TEL cannot hold a call, handler or not.
+   */
+  refusal?(kind: CommandKind): string | null;
   close(): Promise<void>;
 }
 

@@ -3,11 +3,13 @@ import type { IntegrationLog } from '../integration-log.ts';
 import type { Backend, BackendContext, BackendFactory } from './backend.ts';
 import { createPbxEventsBackend } from './pbx-events.ts';
 import { createSipBackend } from './sip.ts';
+import { createTelBackend } from './tel.ts';
 
 /** One factory per extension type offered in Settings. Adding one: its file, one line here. */
 export const BACKENDS: { readonly [T in ExtensionType]: BackendFactory<T> } = {
   'pbx-events': createPbxEventsBackend,
   sip: createSipBackend,
+  tel: createTelBackend,
 };
 
 /** What the core gives every backend besides its own settings and log. */

@@ -168,6 +168,7 @@ export function createSipBackend(context: BackendContext<'sip'>): Backend {
   return {
     type: 'sip',
     acceptsPushedEvents: false,
+    ownNumber: settings.username,
     connectSources: server.ok ? [server.value.origin] : [],
     status,
     statusChanged,

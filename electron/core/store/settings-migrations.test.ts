@@ -36,6 +36,8 @@ const meaningOf = (v1: V1Settings): Settings => ({
   extension: { type: v1.extensionType },
   lines: v1.lines,
   defaultCountry: '',
+  audio: { microphone: null, speaker: null, ringer: null },
+  // Doors added after version 1 take their defaults.
   doors: {
     ...defaultDoorSettings(),
     'listen-port': {

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { LISTEN_PORT_DEFAULTS } from '../../../shared/doors/listen-port.ts';
-import { defaultDoorSettings } from '../../../shared/doors/registry.ts';
 import {
   SETTINGS_VERSION,
   defaultSettings,
@@ -19,8 +18,9 @@ const valid: Settings = {
   extension: { type: 'pbx-events' },
   lines: 8,
   defaultCountry: '',
+  audio: { microphone: null, speaker: null, ringer: null },
   doors: {
-    ...defaultDoorSettings(),
+    ...defaultSettings().doors,
     'listen-port': {
       port: 6060,
       allowFrom: ['192.168.1.20', 'fe80::1'],

@@ -68,6 +68,13 @@ export const LineCard = memo(function LineCard({
               <DirectionIcon direction={call.direction} />
               {DIRECTION_LABELS[call.direction]}
             </span>
+            {call.phase === 'dialing' && call.ringback !== undefined && (
+              <span className="call-flag">
+                {call.ringback === 'early-media'
+                  ? 'Far end playing a message or tone'
+                  : 'Far end ringing'}
+              </span>
+            )}
             {call.phase === 'ringing' && call.silenced === true && (
               <span className="call-flag">Ringing silenced</span>
             )}

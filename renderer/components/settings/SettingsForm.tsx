@@ -6,6 +6,7 @@ import type { Settings } from '../../../shared/model/settings.ts';
 import { callingCode, COUNTRIES } from '../../../shared/protocols/phone-number.ts';
 import type { SaveState } from '../../store/settings-slice.ts';
 import { DoorFieldset } from './doors/DoorFieldset.tsx';
+import { AudioDevicesFieldset } from './AudioDevicesFieldset.tsx';
 import { ErrorSummary } from './ErrorSummary.tsx';
 import { ExtensionFieldset } from './extension/ExtensionFieldset.tsx';
 import { controlProps, Field, WholeNumberInput } from './Field.tsx';
@@ -85,6 +86,11 @@ export function SettingsForm({ settings, doors, save }: SettingsFormProps) {
         shown={shown}
         update={part(setValues, 'extension')}
       />
+
+      {/* Only the softphone has audio of its own; a desk phone or TEL handler has theirs. */}
+      {values.extension.type === 'sip' && (
+        <AudioDevicesFieldset value={values.audio} update={part(setValues, 'audio')} />
+      )}
 
       <Field field={lines} help={`How many lines the Comms Manager shows, from 1 to ${MAX_LINES}.`}>
         <WholeNumberInput field={lines} min={1} max={MAX_LINES} />

@@ -6,7 +6,6 @@ import {
   settingsFieldErrors,
   type Settings,
 } from '../../../shared/model/settings.ts';
-import { defaultDoorSettings } from '../../../shared/doors/registry.ts';
 import { describeFieldError, toFormValues, toRequest, type FormValues } from './form-values.ts';
 import { fieldIds } from './section.ts';
 
@@ -14,7 +13,7 @@ const custom: Settings = {
   ...defaultSettings(),
   lines: 2,
   doors: {
-    ...defaultDoorSettings(),
+    ...defaultSettings().doors,
     'listen-port': {
       port: 6001,
       allowFrom: ['192.168.1.20', 'fe80::1'],
@@ -51,8 +50,9 @@ describe('Settings form values', () => {
       extension: { type: 'pbx-events' },
       lines: 'four',
       defaultCountry: 'GB',
+      audio: { microphone: null, speaker: null, ringer: null },
       doors: {
-        ...defaultDoorSettings(),
+        ...defaultSettings().doors,
         'listen-port': {
           port: 7000,
           allowFrom: ['10.0.0.1', '10.0.0.2'],

@@ -1,4 +1,4 @@
-import type { FieldError, Settings } from '../../../shared/model/settings.ts';
+import type { AudioSettings, FieldError, Settings } from '../../../shared/model/settings.ts';
 import {
   describeDoorsError,
   toDoorValues,
@@ -26,6 +26,8 @@ import {
 export interface FormValues {
   readonly extension: ExtensionFormValues;
   readonly general: SectionValues<GeneralField>;
+  /** Devices are chosen from a list, never typed: kept as the settings hold them. */
+  readonly audio: AudioSettings;
   readonly doors: DoorFormValues;
 }
 
@@ -41,6 +43,7 @@ export function toFormValues(settings: Settings): FormValues {
   return {
     extension: toExtensionValues(settings.extension),
     general: { lines: String(settings.lines), defaultCountry: settings.defaultCountry },
+    audio: settings.audio,
     doors: toDoorValues(settings.doors),
   };
 }
@@ -51,6 +54,7 @@ export function toRequest(values: FormValues): Record<string, unknown> {
     extension: toExtensionRequest(values.extension),
     lines: numberOrText(values.general.lines),
     defaultCountry: values.general.defaultCountry,
+    audio: values.audio,
     doors: toDoorsRequest(values.doors),
   };
 }

@@ -1,7 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { Expanded, IntegraEvent } from '../../../../shared/protocols/integra.ts';
+import {
+  INTEGRA_MAX_RUNNING,
+  INTEGRA_TIME_LIMIT_MS,
+  type Expanded,
+  type IntegraEvent,
+} from '../../../../shared/protocols/integra.ts';
 
 /**
  * Runs Integra's commands (see shared/protocols/integra.ts for the template). Never through a
@@ -57,10 +62,6 @@ export interface CommandRunnerOptions {
   readonly maxQueued?: number;
 }
 
-/** A hook that has not finished in 10 s is stuck: CRM pop-ups and loggers take well under 1 s. */
-export const INTEGRA_TIME_LIMIT_MS = 10_000;
-/** Calls arrive a few at a time; four at once keeps a burst from starving a two-core machine. */
-export const INTEGRA_MAX_RUNNING = 4;
 /** Beyond this many waiting, a run is refused: the hooks are not keeping up, and waiting longer helps nobody. */
 export const INTEGRA_MAX_QUEUED = 32;
 /** How much of stderr is read for its first line. */

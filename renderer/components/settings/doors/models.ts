@@ -13,6 +13,7 @@ import {
   type SectionValues,
   type ShownError,
 } from '../section.ts';
+import { integraModel } from './integra.ts';
 import { linksModel } from './links.ts';
 import { listenPortModel } from './listen-port.ts';
 
@@ -23,6 +24,7 @@ import { listenPortModel } from './listen-port.ts';
  */
 const MODELS = {
   'listen-port': listenPortModel,
+  integra: integraModel,
   links: linksModel,
 };
 

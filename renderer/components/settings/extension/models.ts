@@ -15,6 +15,7 @@ import {
 import type { ExtensionModel, ExtensionOf } from './extension-model.ts';
 import { pbxEventsModel } from './pbx-events.ts';
 import { sipModel } from './sip.ts';
+import { telModel } from './tel.ts';
 
 /**
  * Each extension type's own fields. One line per type; a type in shared/model/settings.ts
@@ -23,6 +24,7 @@ import { sipModel } from './sip.ts';
 const MODELS = {
   'pbx-events': pbxEventsModel,
   sip: sipModel,
+  tel: telModel,
 };
 
 export type ExtensionFields = { readonly [T in ExtensionType]: FieldsOf<(typeof MODELS)[T]> };

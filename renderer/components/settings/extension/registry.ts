@@ -4,6 +4,7 @@ import type { SectionProps } from '../section.ts';
 import type { ExtensionFields } from './models.ts';
 import { PbxEventsSection } from './PbxEventsSection.tsx';
 import { SipSection } from './SipSection.tsx';
+import { TelSection } from './TelSection.tsx';
 
 export type ExtensionSectionComponent<F extends string> = ComponentType<SectionProps<F>>;
 
@@ -16,4 +17,5 @@ export const EXTENSION_SECTIONS: {
 } = {
   'pbx-events': PbxEventsSection,
   sip: SipSection,
+  tel: TelSection,
 };
