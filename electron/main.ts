@@ -7,6 +7,7 @@ import { createCore } from './core/core.ts';
 import { unavailableCodec } from './core/store/secret-store.ts';
 import { safeStorageCodec } from './safe-storage.ts';
 import { registerBridgeIpc } from './ipc.ts';
+import { takeLinks } from './links.ts';
 import { notifyIncomingCalls } from './notifications.ts';
 import { createTray } from './tray.ts';
 import { createMainWindow, guardEveryWebContents, showWindow } from './window.ts';
@@ -37,14 +38,17 @@ if (app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   app.setAppUserModelId('com.callbridge.app');
   guardEveryWebContents();
+  // Before ready: macOS hands over the link that launched the app as soon as it can.
+  const links = takeLinks();
   await app.whenReady();
 
   refuseFileScheme();
   const secretCodec = await safeStorageCodec().catch((error: unknown) =>
     unavailableCodec(error instanceof Error ? error.message : String(error)),
   );
+  const profileDir = app.getPath('userData');
   const core = await createCore({
-    profileDir: app.getPath('userData'),
+    profileDir,
     secretCodec,
     // The desktop's own handler lookup, as the user configured it; no child process.
     openExternal: (url) =>
@@ -70,10 +74,11 @@ async function start(): Promise<void> {
   };
   const tray = createTray(path.join(built, 'icons', 'tray.png'), { show, quit });
 
-  // argv will carry tel:/callto:/sip:/voispeed: links (after `--`) once the core takes them.
-  app.on('second-instance', show);
+  // A second start (a clicked link) brings the window up and hands its link over.
+  const stopLinks = links.start(core, profileDir, show);
   app.on('activate', show);
   keepAliveInTray(window, async () => {
+    stopLinks();
     stopNotifications();
     stopIpc();
     tray.destroy();

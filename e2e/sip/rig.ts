@@ -38,6 +38,8 @@ export interface RigOptions {
    * media, over UDP to 127.0.0.1 (`--dtmf-log-dest`). None by default.
    */
   readonly dtmfLogPort?: number;
+  /** These subscribers instead, with their passwords (a voispeed: link's MD5 hash, say). */
+  readonly accounts?: readonly SipUser[];
 }
 
 export interface SipRig {
@@ -82,10 +84,12 @@ const TEMPLATE = join(import.meta.dirname, 'kamailio.cfg');
 export async function startRig(options: RigOptions = {}): Promise<SipRig> {
   const dir = mkdtempSync(join(tmpdir(), 'callbridge-sip-rig-'));
   const withRtpengine = options.rtpengine ?? false;
-  const users: SipUser[] = Array.from({ length: options.users ?? 5 }, (_, index) => ({
-    user: String(1001 + index),
-    password: randomBytes(6).toString('hex'),
-  }));
+  const users: readonly SipUser[] =
+    options.accounts ??
+    Array.from({ length: options.users ?? 5 }, (_, index) => ({
+      user: String(1001 + index),
+      password: randomBytes(6).toString('hex'),
+    }));
   const udpPort = await freeUdpPort();
   const wsPort = await freeTcpPort();
   const ngPort = withRtpengine ? await freeUdpPort() : 0;

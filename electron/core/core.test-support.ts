@@ -76,6 +76,8 @@ export interface HttpAnswer {
 
 export interface RequestOptions {
   readonly method?: string;
+  /** Sent as it is; give its content-type in the headers. */
+  readonly body?: string;
   /** The whole exchange, connection to last byte. */
   readonly timeoutMs?: number;
 }
@@ -89,7 +91,7 @@ export function httpRequest(
   port: number,
   path: string,
   headers: Record<string, string> = {},
-  { method = 'GET', timeoutMs = 5_000 }: RequestOptions = {},
+  { method = 'GET', body, timeoutMs = 5_000 }: RequestOptions = {},
 ): Promise<HttpAnswer> {
   return new Promise<HttpAnswer>((resolve, reject) => {
     const fail = (error: Error) => {
@@ -116,7 +118,7 @@ export function httpRequest(
       outgoing.destroy(new Error(`${method} ${path}: nothing after ${timeoutMs} ms`));
     }, timeoutMs);
     outgoing.on('error', fail);
-    outgoing.end();
+    outgoing.end(body);
   });
 }
 

@@ -1,5 +1,6 @@
 import { DOOR_IDS, DOOR_LABELS } from '../../shared/doors/registry.ts';
 import type { Command } from '../../shared/model/command.ts';
+import type { PromptAnswer } from '../../shared/model/prompt.ts';
 import type { CoreSnapshot, EventPayload } from '../../shared/bridge/contract.ts';
 import { countryOf } from '../../shared/protocols/phone-number.ts';
 import { err, ok } from '../../shared/result.ts';
@@ -9,6 +10,7 @@ import type { Core, CoreOptions, IncomingCallAlert } from './core-api.ts';
 import { DoorSet } from './doors/door-set.ts';
 import { EngineHost } from './engine-host.ts';
 import { IntegrationLog } from './integration-log.ts';
+import { PromptDesk } from './prompts.ts';
 import { SettingsService, type BackendMaker } from './settings-service.ts';
 import { Signal } from './signal.ts';
 import { HistoryStore } from './store/history-store.ts';
@@ -90,10 +92,23 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   }, HEARTBEAT_MS);
   heartbeat.unref();
 
+  const prompts = new PromptDesk();
+  // The settings service needs the doors (it prepares their sections) and a door may need
+  // it (a link filling in the SIP account): the doors reach it through this, once it exists.
+  let settings: SettingsService | null = null;
   const doors = await DoorSet.start(initial.doors, {
     switchboard,
     log,
     openExternal,
+    profileDir: options.profileDir,
+    ask: (question) => prompts.ask(question),
+    settingsAccess: {
+      current: () => settings?.settings ?? initial,
+      save: (input) =>
+        settings
+          ? settings.save(input)
+          : Promise.resolve(err({ code: 'starting', message: 'Callbridge is still starting' })),
+    },
     ...(options.portOverrides ? { portOverrides: options.portOverrides } : {}),
   });
   const started = doors.view();
@@ -101,30 +116,34 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const status = started[id];
     if (status.state === 'failed') warnings.push(`${DOOR_LABELS[id]}: ${status.error}`);
   }
-  const settings = new SettingsService(settingsStore, switchboard, doors, secrets, backendFor);
+  const service = new SettingsService(settingsStore, switchboard, doors, secrets, backendFor);
+  settings = service;
 
   const bridge = createBridgeHost(
     {
       snapshot: () => {
         const snapshot: CoreSnapshot = {
           ...switchboard.view(),
-          ...settings.view(),
+          ...service.view(),
           doors: doors.view(),
           history: history.recent(HISTORY_IN_SNAPSHOT),
           log: log.recent(),
+          prompts: prompts.pending(),
         };
         return Promise.resolve(ok(snapshot));
       },
       command: (command: Command) => switchboard.execute(command),
-      saveSettings: (input: unknown) => settings.save(input),
+      saveSettings: (input: unknown) => service.save(input),
+      answerPrompt: (answer: PromptAnswer) => prompts.answer(answer),
       ...engine.handlers,
     },
     {
       lines: switchboard.linesChanged,
       historyAdded,
       logEntry: log.added,
-      settings: settings.changed,
+      settings: service.changed,
       doors: doors.changed,
+      prompts: prompts.changed,
     },
   );
 
@@ -137,6 +156,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     connectSources: () => switchboard.backend.connectSources,
     async close() {
       clearInterval(heartbeat);
+      // Questions still waiting end as No before the doors that asked them go.
+      prompts.close();
       await doors.close();
       // After the backend, which may still ask its page to stop.
       await switchboard.close();

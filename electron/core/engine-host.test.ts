@@ -32,13 +32,20 @@ interface TestPage {
 function bridgeFor(engine: EngineHost): BridgeHost {
   const unused = () => Promise.resolve(err({ code: 'not-under-test', message: 'not under test' }));
   return createBridgeHost(
-    { snapshot: unused, command: unused, saveSettings: unused, ...engine.handlers },
+    {
+      snapshot: unused,
+      command: unused,
+      saveSettings: unused,
+      answerPrompt: unused,
+      ...engine.handlers,
+    },
     {
       lines: new Signal(),
       historyAdded: new Signal(),
       logEntry: new Signal(),
       settings: new Signal(),
       doors: new Signal(),
+      prompts: new Signal(),
     },
   );
 }

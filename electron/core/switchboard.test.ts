@@ -5,6 +5,7 @@ import type { CallEvent } from '../../shared/model/call-event.ts';
 import type { Command } from '../../shared/model/command.ts';
 import type { HistoryRecord } from '../../shared/model/line-table.ts';
 import { err, ok } from '../../shared/result.ts';
+import type { ReportEvent } from './backends/backend.ts';
 import { pbxEventsBackend, recordingBackend } from './backends/backend.test-support.ts';
 import {
   Switchboard,
@@ -195,6 +196,65 @@ describe('Switchboard', () => {
       { kind: 'Transfer', line: 1, target: '+49611234567' },
       { kind: 'Divert', line: 1, target: 'sip:bob@pbx.example' },
     ]);
+  });
+
+  it('puts the tag of a MakeCall on the call it places, and on no other', async () => {
+    const executed: Command[] = [];
+    const { board, stored } = switchboard(3, {
+      backend: recordingBackend(executed, { placesCalls: true }).create,
+    });
+    await board.execute({ kind: 'MakeCall', number: '187', tag: 'Order 1234' });
+    await board.execute({ kind: 'MakeCall', number: '200' });
+    const calls = board.table.lines.map((entry) => entry.call);
+    assert.deepEqual(
+      calls.map((call) => call?.tag),
+      ['Order 1234', undefined, undefined],
+    );
+    // A Dialing outside any MakeCall (a call placed at a desk phone) takes no tag.
+    board.report({ kind: 'Dialing', line: 3, number: '300' });
+    assert.equal(Object.hasOwn(board.table.lines[2]?.call ?? {}, 'tag'), false);
+    board.report({ kind: 'Terminated', line: 1 });
+    assert.equal(stored[0]?.tag, 'Order 1234');
+  });
+
+  it('gives each of two MakeCalls under way its own call, in the order they were sent', async () => {
+    const released: (() => void)[] = [];
+    let report: ReportEvent = () => ok(null);
+    let dialled = 0;
+    // A backend whose engine answers later (the SIP engine in a page): each call dials on
+    // its own line when released, before its MakeCall is answered.
+    const slow = recordingBackend([]);
+    const { board } = switchboard(2, {
+      backend: (given) => {
+        report = given;
+        const backend = slow.create(given);
+        return {
+          ...backend,
+          execute: (command) =>
+            new Promise((resolve) => {
+              released.push(() => {
+                if (command.kind === 'MakeCall') {
+                  dialled += 1;
+                  report({ kind: 'Dialing', line: dialled, number: command.number });
+                }
+                resolve(ok(null));
+              });
+            }),
+        };
+      },
+    });
+    const first = board.execute({ kind: 'MakeCall', number: '100' });
+    const second = board.execute({ kind: 'MakeCall', number: '200', tag: 'B' });
+    await Promise.resolve();
+    for (const release of released) release();
+    await Promise.all([first, second]);
+    assert.deepEqual(
+      board.table.lines.map((entry) => [entry.call?.number, entry.call?.tag]),
+      [
+        ['100', undefined],
+        ['200', 'B'],
+      ],
+    );
   });
 
   it('stores every call it was told about exactly once (property)', () => {

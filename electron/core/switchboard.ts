@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LinesView } from '../../shared/bridge/contract.ts';
 import { CallEventSchema, type CallEvent } from '../../shared/model/call-event.ts';
 import type { CommandError } from '../../shared/model/command-error.ts';
-import type { Command } from '../../shared/model/command.ts';
+import type { Command, CommandKind } from '../../shared/model/command.ts';
 import {
   applyEvent,
   createLineTable,
@@ -86,6 +86,14 @@ export class Switchboard {
 
   #table: LineTable;
   #backend: Backend;
+  /**
+   * The MakeCalls the backend is carrying out, oldest first. Backends report the Dialing of
+   * the call a MakeCall places before they answer it (the SIP engine does, over the same
+   * socket), and carry commands out in order, so the first new call that starts dialling
+   * while one is pending is its call, and takes its tag. Untagged ones are listed too, so
+   * that a tag never lands on the call of an untagged MakeCall sent just before it.
+   */
+  readonly #placing: { readonly tag: string | undefined }[] = [];
   #unwatchBackend: () => void;
   readonly #now: () => number;
   readonly #journal: SwitchboardOptions['journal'];
@@ -130,7 +138,13 @@ export class Switchboard {
         message: `${event.kind} event refused: ${where}${issue?.message ?? 'does not fit the model'}`,
       });
     }
-    const result = applyEvent(this.#table, event, { now: this.#now(), newCallId: randomUUID });
+    const placing =
+      event.kind === 'Dialing' && event.tag === undefined ? this.#placing[0] : undefined;
+    const tagged =
+      event.kind === 'Dialing' && placing?.tag !== undefined
+        ? { ...event, tag: placing.tag }
+        : event;
+    const result = applyEvent(this.#table, tagged, { now: this.#now(), newCallId: randomUUID });
     if (!result.ok || !result.value.changed) return result;
     const before = this.#table.lines[event.line - 1]?.call ?? null;
     const after = result.value.table.lines[event.line - 1]?.call ?? null;
@@ -145,27 +159,44 @@ export class Switchboard {
       }
     }
     this.#table = result.value.table;
-    this.changed.emit({ event, line: event.line, before, after, ended, table: this.#table });
+    // Only a call that started here is the pending MakeCall's (a repeated Dialing is not).
+    if (placing !== undefined && after !== null && after.id !== before?.id) {
+      this.#placing.splice(this.#placing.indexOf(placing), 1);
+    }
+    this.changed.emit({
+      event: tagged,
+      line: event.line,
+      before,
+      after,
+      ended,
+      table: this.#table,
+    });
     this.linesChanged.emit(this.view());
     return result;
   };
 
-  async execute(command: Command): Promise<Result<null, CommandError>> {
+  /**
+   * Why the active backend would refuse a command of `kind` now, in its own words where it
+   * has them, or null when it would take one: what `execute` answers before the backend.
+   */
+  refusal(kind: CommandKind): CommandError | null {
     const { state, capabilities } = this.#backend.status();
-    if (!capabilities.has(command.kind)) {
-      const own = this.#backend.refusal?.(command.kind) ?? null;
-      const why =
-        own !== null
-          ? { code: 'not-capable' as const, kind: command.kind, message: own }
-          : state.state === 'unavailable'
-            ? { code: 'backend-unavailable' as const, message: state.reason }
-            : {
-                code: 'not-capable' as const,
-                kind: command.kind,
-                message: `${command.kind} is not available with the ${this.#backend.type} extension type`,
-              };
-      return err(why);
-    }
+    if (capabilities.has(kind)) return null;
+    // A backend may say why in its own words ("the TEL extension type can only dial").
+    const own = this.#backend.refusal?.(kind) ?? null;
+    if (own !== null) return { code: 'not-capable', kind, message: own };
+    return state.state === 'unavailable'
+      ? { code: 'backend-unavailable', message: state.reason }
+      : {
+          code: 'not-capable',
+          kind,
+          message: `${kind} is not available with the ${this.#backend.type} extension type`,
+        };
+  }
+
+  async execute(command: Command): Promise<Result<null, CommandError>> {
+    const refused = this.refusal(command.kind);
+    if (refused) return err(refused);
     if (
       'line' in command &&
       command.line !== undefined &&
@@ -177,7 +208,17 @@ export class Switchboard {
         message: `line ${command.line} does not exist; this extension has lines 1 to ${this.#table.lines.length}`,
       });
     }
-    return this.#backend.execute(withDiallingRule(command, this.#defaultCountry), this.#table);
+    const normalised = withDiallingRule(command, this.#defaultCountry);
+    if (normalised.kind !== 'MakeCall') return this.#backend.execute(normalised, this.#table);
+    const placing = { tag: normalised.tag };
+    this.#placing.push(placing);
+    try {
+      return await this.#backend.execute(normalised, this.#table);
+    } finally {
+      // Still listed: the MakeCall placed no call (refused, or a backend that reports none).
+      const left = this.#placing.indexOf(placing);
+      if (left >= 0) this.#placing.splice(left, 1);
+    }
   }
 
   /** The country national numbers are read in from now on (Settings' "Default country"). */

@@ -17,6 +17,7 @@ export function connectStore(
     addLogEntry,
     applyDoors,
     applyLines,
+    applyPrompts,
     applySettings,
     applySnapshot,
     linkDown,
@@ -44,6 +45,7 @@ export function connectStore(
     followPolicy(view.connectSources);
   });
   client.on('doors', applyDoors);
+  client.on('prompts', applyPrompts);
 
   // Only the newest link's snapshot may land: a reply from before a drop is stale.
   let generation = 0;

@@ -6,6 +6,7 @@ import { IncomingCallToast } from './alert/IncomingCallToast.tsx';
 import { HistoryPanel } from './history/HistoryPanel.tsx';
 import { LinesPanel } from './lines/LinesPanel.tsx';
 import { LogPanel } from './log/LogPanel.tsx';
+import { PromptDialogs } from './prompts/PromptDialog.tsx';
 import { SettingsPanel } from './settings/SettingsPanel.tsx';
 import { AppHeader } from './shell/AppHeader.tsx';
 import { ConnectionBanner } from './shell/ConnectionBanner.tsx';
@@ -31,6 +32,7 @@ export function App() {
         <ConnectionBanner />
         <SettingsProblemBanner />
         <IncomingCallAlert />
+        <PromptDialogs />
         <div className="workspace">
           <LinesPanel />
           <section className="panel side-panel" aria-label="Activity and settings">

@@ -5,6 +5,7 @@ import { createDoorsSlice, type DoorsSlice } from './doors-slice.ts';
 import { createHistorySlice, type HistorySlice } from './history-slice.ts';
 import { createLinesSlice, type LinesSlice } from './lines-slice.ts';
 import { createLogSlice, type LogSlice } from './log-slice.ts';
+import { createPromptsSlice, type PromptsSlice } from './prompts-slice.ts';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice.ts';
 import { createSnapshotSlice, type SnapshotSlice } from './snapshot-slice.ts';
 
@@ -18,6 +19,7 @@ export type App = LinesSlice &
   DoorsSlice &
   HistorySlice &
   LogSlice &
+  PromptsSlice &
   SettingsSlice &
   ConnectionSlice &
   SnapshotSlice;
@@ -28,6 +30,7 @@ export const createAppStore = () =>
     ...createDoorsSlice(...slice),
     ...createHistorySlice(...slice),
     ...createLogSlice(...slice),
+    ...createPromptsSlice(...slice),
     ...createSettingsSlice(...slice),
     ...createConnectionSlice(...slice),
     ...createSnapshotSlice(...slice),

@@ -14,6 +14,7 @@ const snapshot = (problem: string | null): CoreSnapshot => ({
   secretsSet: [],
   connectSources: [],
   doors: {
+    links: { state: 'off', summary: 'Closed' },
     'listen-port': {
       state: 'ready',
       summary: 'listening on 127.0.0.1:5555',
@@ -35,6 +36,7 @@ const snapshot = (problem: string | null): CoreSnapshot => ({
     reason: null,
   })),
   log: [],
+  prompts: [],
 });
 
 describe('applySnapshot', () => {
@@ -73,6 +75,7 @@ describe('applySnapshot', () => {
     const store = createAppStore();
     store.getState().applySnapshot(snapshot(null));
     store.getState().applyDoors({
+      links: { state: 'off', summary: 'Closed' },
       'listen-port': { state: 'failed', summary: 'not listening', error: 'port 5555 is in use' },
       integra: { state: 'off', summary: 'Off' },
     });

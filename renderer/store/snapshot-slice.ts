@@ -23,6 +23,7 @@ export const createSnapshotSlice: StateCreator<App, [], [], SnapshotSlice> = (se
     doors,
     history,
     log,
+    prompts,
   }) => {
     // One update, so one render: the page never shows one slice fresh and another stale.
     set((state) => ({
@@ -31,6 +32,7 @@ export const createSnapshotSlice: StateCreator<App, [], [], SnapshotSlice> = (se
       ...historyReplaced(history),
       ...logReplaced(log),
       doors,
+      prompts,
     }));
   },
 });

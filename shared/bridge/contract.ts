@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CommandSchema, type CommandKind } from '../model/command.ts';
 import type { HistoryRecord, LineTable } from '../model/line-table.ts';
 import type { LogEntry } from '../model/integration-log.ts';
+import { PromptAnswerSchema, type Prompt, type PromptReply } from '../model/prompt.ts';
 import type { FieldError, Settings, ExtensionType } from '../model/settings.ts';
 import type { DoorId } from '../doors/registry.ts';
 import type { Result } from '../result.ts';
@@ -90,6 +91,8 @@ export interface CoreSnapshot extends LinesView, SettingsView {
   readonly history: readonly HistoryRecord[];
   /** Newest first. */
   readonly log: readonly LogEntry[];
+  /** Questions waiting for the person's answer, oldest first. */
+  readonly prompts: readonly Prompt[];
 }
 
 const invoke = <Request extends z.ZodType, Response>(
@@ -125,6 +128,13 @@ export const BRIDGE = {
   logEntry: event<LogEntry>('callbridge:log-entry'),
   settings: event<SettingsView>('callbridge:settings'),
   doors: event<DoorsView>('callbridge:doors'),
+  /** Every pending question, oldest first, whenever one is asked, answered or expires. */
+  prompts: event<readonly Prompt[]>('callbridge:prompts'),
+  /** The first answer to a question counts; a later one is refused. */
+  answerPrompt: invoke<typeof PromptAnswerSchema, PromptReply>(
+    'callbridge:answer-prompt',
+    PromptAnswerSchema,
+  ),
   /** A page that can run the SIP engine offers to; the answer says whether it hosts it now. */
   engineOffer: invoke<z.ZodNull, EngineRole>('callbridge:engine-offer', z.null()),
   /** The hosting page's answer to an `engine` request. */

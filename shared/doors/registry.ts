@@ -3,6 +3,7 @@ import { z } from 'zod';
 // zod hands a default out as it is; the sections' defaults are frozen so no caller can
 // change them for everyone else.
 import { INTEGRA_DEFAULTS, IntegraSettingsSchema } from './integra.ts';
+import { LINKS_DEFAULTS, LinksSettingsSchema } from './links.ts';
 import { LISTEN_PORT_DEFAULTS, ListenPortSettingsSchema } from './listen-port.ts';
 
 /**
@@ -16,6 +17,7 @@ export const DoorSettingsSchema = z
   .object({
     'listen-port': ListenPortSettingsSchema.default(LISTEN_PORT_DEFAULTS),
     integra: IntegraSettingsSchema.default(INTEGRA_DEFAULTS),
+    links: LinksSettingsSchema.default(LINKS_DEFAULTS),
   })
   .strict();
 
@@ -29,6 +31,7 @@ export const DoorIdSchema = z.enum(DOOR_IDS);
 export const DOOR_LABELS: Readonly<Record<DoorId, string>> = {
   'listen-port': 'Listen port',
   integra: 'Integra',
+  links: 'Links',
 };
 
 export const defaultDoorSettings = (): DoorSettings => DoorSettingsSchema.parse({});

@@ -1,30 +1,13 @@
 import { z } from 'zod';
-import { describeCharacter, findControl, findInvisible } from '../protocols/text.ts';
-import { LineNumberSchema } from './command.ts';
+import { CallTagSchema, LineNumberSchema, shownText } from './command.ts';
 
 /**
  * What a backend (or the PBX through a door) reports about calls. The switchboard folds
  * these into the line table with the pure transitions in `line-table.ts`.
  */
 
-/**
- * A number or name as it will be shown. Controls and invisible characters (Unicode Cf and
- * the other default-ignorables) are refused whichever backend or door it came from: with
- * them a number can look identical to a trusted one and differ.
- */
-const Party = z
-  .string()
-  .max(128)
-  .check((ctx) => {
-    const found = findControl(ctx.value) ?? findInvisible(ctx.value);
-    if (found !== null) {
-      ctx.issues.push({
-        code: 'custom',
-        input: ctx.value,
-        message: `holds ${describeCharacter(found.codePoint)} at index ${found.index}`,
-      });
-    }
-  });
+/** A number or name as it will be shown (see shownText). */
+const Party = shownText(128);
 
 /**
  * The backend's own name for the call (a SIP Call-ID, a TAPI call handle). Optional: the
@@ -49,6 +32,8 @@ export const CallEventSchema = z.discriminatedUnion('kind', [
     ref: Ref,
     number: Party,
     callerId: Party.optional(),
+    /** The tag of the MakeCall that placed it (the switchboard adds it; see command.ts). */
+    tag: CallTagSchema.optional(),
   }),
   /** The call on the line is connected (answered here, at a desk phone, or by the PBX). */
   z.object({

@@ -156,6 +156,22 @@ describe('line table transitions', () => {
     assert.equal(silence.ok ? null : silence.error.code, 'not-allowed-now');
   });
 
+  it('keeps the tag of a dialled call through answer and hold, into its history record', () => {
+    const { table, ended } = apply(createLineTable(2), [
+      { kind: 'Dialing', line: 1, number: '187', tag: 'Order 1234' },
+      { kind: 'Established', line: 1, number: '187' },
+      { kind: 'Held', line: 1 },
+      { kind: 'Resumed', line: 1 },
+      // A repeat of the Dialing without its tag (a page resyncing) changes nothing.
+      { kind: 'Dialing', line: 2, number: '200' },
+    ]);
+    assert.equal(table.lines[0]?.call?.tag, 'Order 1234');
+    assert.equal(Object.hasOwn(table.lines[1]?.call ?? {}, 'tag'), false);
+    const done = apply(table, [{ kind: 'Terminated', line: 1 }]);
+    assert.equal(done.ended[0]?.tag, 'Order 1234');
+    assert.deepEqual(ended, []);
+  });
+
   it('refuses to shrink the table under a call, and keeps calls when it grows', () => {
     const { table } = apply(createLineTable(3), [{ kind: 'Incoming', line: 3, number: '1' }]);
     const shrink = resizeLineTable(table, 2);

@@ -21,6 +21,8 @@ interface CallBase {
   readonly startedAt: number;
   /** The backend's reference for this call, when it has one (see CallEvent `ref`). */
   readonly ref: string | null;
+  /** What the MakeCall that placed it was tagged with (VOIspeed's ext_ID); absent: none. */
+  readonly tag?: string;
 }
 
 /** Absent means false: most backends and every PBX door never set them. */
@@ -76,6 +78,8 @@ export interface HistoryRecord {
   readonly outcome: CallOutcome;
   /** How it ended in the backend's words (the SIP status, "hung up by the far end"), if it said. */
   readonly reason: string | null;
+  /** The call's tag (see Call); absent: none. */
+  readonly tag?: string;
 }
 
 export const MAX_LINES = 64;
@@ -133,6 +137,7 @@ export function endCall(
     endedAt: Math.max(endedAt, call.startedAt),
     outcome,
     reason,
+    ...(call.tag === undefined ? {} : { tag: call.tag }),
   };
 }
 
@@ -216,6 +221,7 @@ export function applyEvent(
         return ok(unchanged(table));
       }
       const ended = current ? [endCall(current, event.line, now)] : [];
+      const tag = event.kind === 'Dialing' ? event.tag : undefined;
       const call: Call = {
         id: clock.newCallId(),
         direction,
@@ -224,6 +230,7 @@ export function applyEvent(
         startedAt: now,
         ref: event.ref ?? null,
         phase,
+        ...(tag === undefined ? {} : { tag }),
       };
       return ok({ table: withCall(table, event.line, call), ended, changed: true });
     }
@@ -253,7 +260,7 @@ export function applyEvent(
       }
       const answeredAt =
         current.phase === 'established' || current.phase === 'held' ? current.answeredAt : now;
-      const { id, direction, startedAt, ref } = current;
+      const { id, direction, startedAt, ref, tag } = current;
       // A ringing call's silencing ends with its ringing; a held call's mute carries over.
       const muted =
         current.phase === 'established' || current.phase === 'held' ? current.muted : undefined;
@@ -267,6 +274,7 @@ export function applyEvent(
         phase: 'established',
         answeredAt,
         ...(muted === undefined ? {} : { muted }),
+        ...(tag === undefined ? {} : { tag }),
       };
       return ok({ table: withCall(table, event.line, call), ended: [], changed: true });
     }

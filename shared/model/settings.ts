@@ -63,6 +63,11 @@ export const SipExtensionSchema = z
       'must be at most 86400 seconds',
     ),
     dtmf: z.enum(['rfc4733', 'info']),
+    /**
+     * Filled in from a voispeed: autoconfiguration link, whose password is the MD5 hash the
+     * VOIspeed PBX expects; Settings says so. Absent for an account typed in.
+     */
+    setUpFromLink: z.boolean().optional(),
   })
   .strict();
 export type SipExtension = z.infer<typeof SipExtensionSchema>;

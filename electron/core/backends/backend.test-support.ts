@@ -1,5 +1,6 @@
 import type { CommandError } from '../../../shared/model/command-error.ts';
 import { COMMAND_KINDS, type Command } from '../../../shared/model/command.ts';
+import type { LineTable } from '../../../shared/model/line-table.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { EngineHost } from '../engine-host.ts';
 import { IntegrationLog } from '../integration-log.ts';
@@ -11,10 +12,25 @@ import { createPbxEventsBackend } from './pbx-events.ts';
 
 /**
  * A backend that can do everything and remembers what it was asked, for routing tests;
- * `setStatus` plays a backend whose registration comes and goes.
+ * `setStatus` plays a backend whose registration comes and goes. With `placesCalls` it also
+ * reports what a phone would, before it answers: a MakeCall's Dialing on the line it names
+ * (or the first free one), a Drop's or a blind Transfer's end of the call on its line.
  */
-export function recordingBackend(executed: Command[]) {
+export function recordingBackend(executed: Command[], { placesCalls = false } = {}) {
   const statusChanged = new Signal<BackendStatus>();
+  let report: ReportEvent = () => ok(null);
+  const placed = (command: Command, table: LineTable) => {
+    if (!placesCalls) return;
+    const line = (command: { readonly line?: number | undefined }) =>
+      command.line ?? table.lines.find((entry) => entry.call === null)?.line ?? 1;
+    if (command.kind === 'MakeCall') {
+      report({ kind: 'Dialing', line: line(command), number: command.number });
+    } else if (command.kind === 'Drop') {
+      report({ kind: 'Terminated', line: line(command), reason: 'hangup' });
+    } else if (command.kind === 'Transfer' && command.target !== undefined) {
+      report({ kind: 'Terminated', line: line(command), reason: 'transferred' });
+    }
+  };
   let status: BackendStatus = {
     state: { state: 'ready', summary: 'ready' },
     capabilities: new Set(COMMAND_KINDS),
@@ -25,14 +41,18 @@ export function recordingBackend(executed: Command[]) {
     connectSources: [],
     status: () => status,
     statusChanged,
-    execute(command): Promise<Result<null, CommandError>> {
+    execute(command, table): Promise<Result<null, CommandError>> {
       executed.push(command);
+      placed(command, table);
       return Promise.resolve(ok(null));
     },
     close: () => Promise.resolve(),
   };
   return {
-    create: (_report: ReportEvent): Backend => backend,
+    create: (given: ReportEvent): Backend => {
+      report = given;
+      return backend;
+    },
     setStatus(next: BackendStatus) {
       status = next;
       statusChanged.emit(next);

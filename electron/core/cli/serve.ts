@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -8,6 +7,7 @@ import { createCore } from '../core.ts';
 import { DOORS } from '../doors/registry.ts';
 import { LocalServer } from '../server/local-server.ts';
 import { PLAIN_CODEC } from '../store/secret-store.ts';
+import { defaultProfileDir } from './profile-dir.ts';
 
 /** Doors whose port `serve` can override for one run, with their flag. */
 const PORT_FLAGS = DOOR_IDS.flatMap((id) => {
@@ -21,11 +21,6 @@ export const SERVE_USAGE = `  callbridge serve [--profile <dir>] [--ui-port <n>]
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const RENDERER_DIR = join(REPO_ROOT, 'dist', 'renderer');
-
-export function defaultProfileDir(): string {
-  const config = process.env['XDG_CONFIG_HOME'] ?? join(homedir(), '.config');
-  return join(config, 'callbridge');
-}
 
 const stringValue = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : undefined;

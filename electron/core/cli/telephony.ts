@@ -1,6 +1,6 @@
-import { request } from 'node:http';
 import { formatSeasonOfficeError } from '../../../shared/protocols/season-office.ts';
 import { parseTelephonyArgs } from '../../../shared/protocols/season-office-args.ts';
+import { firstLine, send } from './http-client.ts';
 
 /**
  * `callbridge telephony`: a drop-in for Season Office's TelephonyIntegration.exe, for PBXs
@@ -19,82 +19,7 @@ const USAGE_HINT = 'usage: callbridge telephony HOST:PORT key=value ... (callbri
 
 export const TELEPHONY_TIMEOUT_MS = 5_000;
 
-/** Only the first line of an error body is shown; a listen port answers with one line. */
-const BODY_LIMIT = 4096;
-
 type Io = { stdout: (line: string) => void; stderr: (line: string) => void };
-
-type Outcome =
-  | {
-      readonly kind: 'answered';
-      readonly status: number;
-      readonly reason: string;
-      readonly body: string;
-    }
-  | { readonly kind: 'refused' }
-  | { readonly kind: 'timeout' }
-  | { readonly kind: 'failed'; readonly detail: string };
-
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const code: unknown = 'code' in error ? error.code : undefined;
-  if (typeof code === 'string') return code;
-  // With autoSelectFamily, `localhost` tries ::1 and 127.0.0.1 and fails with both errors.
-  if (error instanceof AggregateError) return errorCode((error.errors as unknown[])[0]);
-  return undefined;
-}
-
-function get(hostname: string, port: number, path: string, timeoutMs: number): Promise<Outcome> {
-  return new Promise((resolve) => {
-    let settled = false;
-    let call: ReturnType<typeof request> | undefined;
-    const finish = (outcome: Outcome) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(outcome);
-    };
-    const timer = setTimeout(() => {
-      finish({ kind: 'timeout' });
-      call?.destroy();
-    }, timeoutMs);
-    try {
-      // No Origin, and Node sends Host as HOST:PORT: exactly what the listen port accepts.
-      call = request({ hostname, port, path, method: 'GET', agent: false }, (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          if (size < BODY_LIMIT) chunks.push(chunk);
-          size += chunk.length;
-        });
-        response.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8');
-          const status = response.statusCode ?? 0;
-          finish({ kind: 'answered', status, reason: response.statusMessage ?? '', body });
-        });
-        response.on('error', (error) => {
-          finish({ kind: 'failed', detail: error.message });
-        });
-      });
-    } catch (error) {
-      finish({ kind: 'failed', detail: error instanceof Error ? error.message : String(error) });
-      return;
-    }
-    call.on('error', (error) => {
-      const code = errorCode(error);
-      if (code === 'ECONNREFUSED') finish({ kind: 'refused' });
-      else finish({ kind: 'failed', detail: code ?? error.message });
-    });
-    call.end();
-  });
-}
-
-/** The first non-empty line of a body, cut and cleaned so that stderr gets one line. */
-function firstLine(body: string): string {
-  const line = body.split(/\r?\n/).find((text) => text.trim() !== '') ?? '';
-  const clean = line.replace(/\p{Cc}/gu, ' ').trim();
-  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
-}
 
 export async function runTelephony(
   argv: readonly string[],
@@ -114,7 +39,8 @@ export async function runTelephony(
   const address = `${host}:${port}`;
   const hostname = host.startsWith('[') ? host.slice(1, -1) : host;
   const timeoutMs = options.timeoutMs ?? TELEPHONY_TIMEOUT_MS;
-  const outcome = await get(hostname, port, `/telephony?${query}`, timeoutMs);
+  const path = `/telephony?${query}`;
+  const outcome = await send({ hostname, port, path, method: 'GET', timeoutMs });
   switch (outcome.kind) {
     case 'answered': {
       if (outcome.status >= 200 && outcome.status < 300) return 0;

@@ -6,12 +6,15 @@ import type { IntegrationLog } from '../integration-log.ts';
 import { Signal } from '../signal.ts';
 import type { Switchboard } from '../switchboard.ts';
 import type { OpenExternal } from '../system-open.ts';
-import type { Door, PreparedChange } from './door.ts';
+import type { Door, DoorContext, PreparedChange } from './door.ts';
 import { DOORS } from './registry.ts';
 
 type AnyDoor = Door<DoorId>;
 
-export interface DoorSetOptions {
+export interface DoorSetOptions extends Pick<
+  DoorContext<DoorId>,
+  'profileDir' | 'ask' | 'settingsAccess'
+> {
   readonly switchboard: Switchboard;
   readonly log: IntegrationLog;
   readonly portOverrides?: Partial<Record<DoorId, number>>;
@@ -43,6 +46,9 @@ export class DoorSet {
         settings: settings[door.id],
         portOverride: options.portOverrides?.[door.id],
         openExternal: options.openExternal,
+        profileDir: options.profileDir,
+        ask: options.ask,
+        settingsAccess: options.settingsAccess,
         statusChanged: () => {
           set.changed.emit(set.view());
         },

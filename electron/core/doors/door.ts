@@ -1,8 +1,9 @@
-import type { DoorStatus } from '../../../shared/bridge/contract.ts';
+import type { BridgeResult, DoorStatus, SettingsView } from '../../../shared/bridge/contract.ts';
 import type { DoorId, DoorSettings } from '../../../shared/doors/registry.ts';
 import type { LogWriter } from '../integration-log.ts';
-import type { FieldError } from '../../../shared/model/settings.ts';
+import type { FieldError, Settings } from '../../../shared/model/settings.ts';
 import type { Result } from '../../../shared/result.ts';
+import type { Asked, Question } from '../prompts.ts';
 import type { Switchboard } from '../switchboard.ts';
 import type { OpenExternal } from '../system-open.ts';
 
@@ -15,6 +16,16 @@ import type { OpenExternal } from '../system-open.ts';
 /** The integration log, already stamped with the door's id. */
 export type DoorLog = LogWriter;
 
+/**
+ * The saved settings, and the one path that changes them: a door that changes settings
+ * (a voispeed: link filling in the SIP account) goes through validation, the secret store
+ * and the backend's replacement like a Save in the Comms Manager does.
+ */
+export interface SettingsAccess {
+  current(): Settings;
+  save(input: unknown): Promise<BridgeResult<SettingsView>>;
+}
+
 export interface DoorContext<Id extends DoorId> {
   readonly switchboard: Switchboard;
   readonly log: DoorLog;
@@ -24,6 +35,11 @@ export interface DoorContext<Id extends DoorId> {
   readonly portOverride: number | undefined;
   /** Hands a URL to the system's handler for its scheme (Integra's URL templates). */
   readonly openExternal: OpenExternal;
+  /** The profile folder (the links door keeps `local-api.json` there). */
+  readonly profileDir: string;
+  /** Puts a question to the person at the Comms Manager (prompts.ts); refused when too many wait. */
+  readonly ask: (question: Question) => Result<Asked, string>;
+  readonly settingsAccess: SettingsAccess;
   /** Call whenever `status()` would answer differently, so the header follows. */
   readonly statusChanged: () => void;
 }

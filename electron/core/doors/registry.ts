@@ -1,6 +1,7 @@
 import type { DoorId } from '../../../shared/doors/registry.ts';
 import type { DoorDefinition } from './door.ts';
 import { integraDoor } from './integra/index.ts';
+import { linksDoor } from './links/index.ts';
 import { listenPortDoor } from './listen-port/index.ts';
 
 /**
@@ -10,4 +11,5 @@ import { listenPortDoor } from './listen-port/index.ts';
 export const DOORS: { readonly [Id in DoorId]: DoorDefinition<Id> } = {
   'listen-port': listenPortDoor,
   integra: integraDoor,
+  links: linksDoor,
 };

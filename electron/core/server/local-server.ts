@@ -1,4 +1,3 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -19,6 +18,7 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import { GuardedHttp } from './guarded-http.ts';
 import type { PortLimits } from './port-policy.ts';
 import { bridgeSources, readStaticFile, securityHeaders } from './static-files.ts';
+import { newToken, tokenMatches } from './token.ts';
 
 /**
  * The browser target: serves the built renderer on 127.0.0.1 and carries the bridge
@@ -68,7 +68,7 @@ const PORT_LIMITS: Partial<PortLimits> = {
 const BRIDGE_LIMITS: BridgeLimits = { maxInFlight: 32, maxBufferedBytes: 4 * 1024 * 1024 };
 
 export class LocalServer {
-  readonly token = randomBytes(32).toString('base64url');
+  readonly token = newToken();
   readonly #sockets: WebSocketServer;
   readonly #options: LocalServerOptions;
   readonly #limits: BridgeLimits;
@@ -259,11 +259,4 @@ export class LocalServer {
 function rawToString(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return (data instanceof ArrayBuffer ? Buffer.from(new Uint8Array(data)) : data).toString('utf8');
-}
-
-function tokenMatches(given: string | null, expected: string): boolean {
-  if (given === null) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -107,6 +107,33 @@ describe('HistoryStore: schema migrations', () => {
     db.close();
   });
 
+  test('a version 3 file gains the tag: old rows have none, new calls keep theirs, also interrupted', () => {
+    const v3 = rawDatabase();
+    migrate(v3, MIGRATIONS.slice(0, 3));
+    v3.exec(
+      `INSERT INTO history
+         (id, line, direction, number, caller_id, started_at, answered_at, ended_at, outcome, reason)
+       VALUES ('old', 1, 'outbound', '187', '', 1000, NULL, 2000, 'unanswered', NULL)`,
+    );
+    v3.close();
+    const store = openStore();
+    assert.equal(Object.hasOwn(store.recent(1)[0] ?? {}, 'tag'), false);
+    assert.deepEqual(store.recoverInterrupted(9000), []);
+    store.add(record('tagged', 5000, { tag: 'Order 1234' }));
+    store.putActive(1, { ...ringing('on-line', 6000), tag: 'Ticket 7' }, 6500);
+    assert.equal(store.recent(1)[0]?.tag, 'Order 1234');
+    store.close();
+    const reopened = openStore();
+    assert.deepEqual(
+      reopened.recoverInterrupted(9000).map((r) => [r.id, r.outcome, r.tag]),
+      [['on-line', 'interrupted', 'Ticket 7']],
+    );
+    reopened.close();
+    const db = rawDatabase();
+    assert.equal(userVersion(db), MIGRATIONS.length);
+    db.close();
+  });
+
   test('a migration that fails leaves the version 1 file as it was', () => {
     versionOneFile([record('fine', 1000)]);
     // A row the new schema refuses (only a hand-edited file could hold it).

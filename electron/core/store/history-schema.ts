@@ -64,6 +64,10 @@ export const MIGRATIONS: readonly string[] = [
    ) STRICT;`,
   // Version 3: how each call ended in the backend's words; NULL for the rows before it.
   `ALTER TABLE history ADD COLUMN reason TEXT;`,
+  // Version 4: the tag a call was placed with (VOIspeed's ext_ID), on a line and after it
+  // ended, so an interrupted call keeps it too; NULL for none and for the rows before it.
+  `ALTER TABLE history ADD COLUMN tag TEXT;
+   ALTER TABLE active_call ADD COLUMN tag TEXT;`,
 ];
 
 export function describeError(error: unknown): string {
@@ -107,11 +111,18 @@ function readRow<T>(row: Row, read: () => T): T | string {
   }
 }
 
+/** A column that may be NULL (or absent from an older query), as text or null. */
+function optionalText(row: Row, column: string): string | null {
+  return row[column] === null || row[column] === undefined ? null : text(row, column);
+}
+
 /** The columns history and active_call share. Throws what is wrong. */
 function callColumns(row: Row) {
   const line = integer(row, 'line');
   if (line < 1) throw new Error('line is below 1');
+  const tag = optionalText(row, 'tag');
   return {
+    ...(tag === null ? {} : { tag }),
     id: text(row, 'id'),
     line,
     direction: oneOf(row, 'direction', DIRECTIONS),
@@ -128,7 +139,7 @@ export function toRecord(row: Row): HistoryRecord | string {
     ...callColumns(row),
     endedAt: integer(row, 'ended_at'),
     outcome: oneOf(row, 'outcome', OUTCOMES),
-    reason: row['reason'] === null || row['reason'] === undefined ? null : text(row, 'reason'),
+    reason: optionalText(row, 'reason'),
   }));
 }
 

@@ -45,12 +45,12 @@ export class HistoryStore {
     // A replayed record (same id) is ignored, never duplicated and never rewritten.
     this.#insert = db.prepare(
       `INSERT INTO history
-         (id, line, direction, number, caller_id, started_at, answered_at, ended_at, outcome, reason)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         (id, line, direction, number, caller_id, started_at, answered_at, ended_at, outcome, reason, tag)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING`,
     );
     this.#recent = db.prepare(
-      `SELECT id, line, direction, number, caller_id, started_at, answered_at, ended_at, outcome, reason
+      `SELECT id, line, direction, number, caller_id, started_at, answered_at, ended_at, outcome, reason, tag
        FROM history ORDER BY ended_at DESC, seq DESC LIMIT ?`,
     );
     // Read integers as BigInt: a damaged row with a huge number would otherwise throw
@@ -60,18 +60,18 @@ export class HistoryStore {
     // was never ended fail, instead of silently replacing (and so losing) the first one.
     this.#putActive = db.prepare(
       `INSERT INTO active_call
-         (id, line, direction, number, caller_id, phase, started_at, answered_at, held_at, seen_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         (id, line, direction, number, caller_id, phase, started_at, answered_at, held_at, seen_at, tag)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET
          line = excluded.line, direction = excluded.direction, number = excluded.number,
-         caller_id = excluded.caller_id, phase = excluded.phase,
+         caller_id = excluded.caller_id, phase = excluded.phase, tag = excluded.tag,
          started_at = excluded.started_at, answered_at = excluded.answered_at,
          held_at = excluded.held_at, seen_at = max(seen_at, excluded.seen_at)`,
     );
     this.#removeActive = db.prepare('DELETE FROM active_call WHERE id = ?');
     this.#markAlive = db.prepare('UPDATE active_call SET seen_at = max(seen_at, ?)');
     this.#active = db.prepare(
-      `SELECT id, line, direction, number, caller_id, started_at, answered_at, seen_at
+      `SELECT id, line, direction, number, caller_id, started_at, answered_at, seen_at, tag
        FROM active_call ORDER BY rowid`,
     );
     this.#active.setReadBigInts(true);
@@ -125,6 +125,7 @@ export class HistoryStore {
       record.endedAt,
       record.outcome,
       record.reason,
+      record.tag ?? null,
     );
     return Number(result.changes) > 0;
   }
@@ -152,6 +153,7 @@ export class HistoryStore {
       answeredAt,
       call.phase === 'held' ? call.heldAt : null,
       seenAt,
+      call.tag ?? null,
     );
   }
 

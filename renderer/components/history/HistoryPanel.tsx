@@ -30,7 +30,10 @@ const HistoryRow = memo(function HistoryRow({
           {DIRECTION_LABELS[record.direction]}
         </span>
       </td>
-      <td className="number-cell">{record.number || 'Unknown number'}</td>
+      <td className="number-cell">
+        {record.number || 'Unknown number'}
+        {record.tag !== undefined && <span className="call-tag"> (ID {record.tag})</span>}
+      </td>
       <td>{record.callerId || <span className="muted">—</span>}</td>
       <td>
         <span className={`outcome outcome-${record.outcome}`}>

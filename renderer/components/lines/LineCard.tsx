@@ -63,6 +63,7 @@ export const LineCard = memo(function LineCard({
           <p className="party-number">{call.number || 'Unknown number'}</p>
           <p className="party-details">
             {call.callerId && <span className="caller-id">{call.callerId}</span>}
+            {call.tag !== undefined && <span className="call-flag">ID {call.tag}</span>}
             <span className="direction">
               <DirectionIcon direction={call.direction} />
               {DIRECTION_LABELS[call.direction]}

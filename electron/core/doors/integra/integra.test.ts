@@ -12,6 +12,7 @@ import { IntegrationLog } from '../../integration-log.ts';
 import { Switchboard } from '../../switchboard.ts';
 import type { OpenExternal } from '../../system-open.ts';
 import type { Door } from '../door.ts';
+import { doorParts } from '../door.test-support.ts';
 import { integraDoor } from './index.ts';
 
 /**
@@ -77,6 +78,7 @@ async function startDoor(settings: Partial<IntegraSettings>, openExternal?: Open
     portOverride: undefined,
     openExternal:
       openExternal ?? ((url) => Promise.resolve(err(`this test opens nothing (asked ${url})`))),
+    ...doorParts(),
     statusChanged: () => {
       statusChanges += 1;
     },

@@ -8,7 +8,8 @@ import {
   toCallEvent,
 } from '../../../../shared/protocols/season-office.ts';
 import { err, ok, type Result } from '../../../../shared/result.ts';
-import { GuardedHttp, type Refusal } from '../../server/guarded-http.ts';
+import { GuardedHttp, logRefusal } from '../../server/guarded-http.ts';
+import { commandErrorStatus } from '../../server/http-status.ts';
 import { bindAddress, type PortLimits } from '../../server/port-policy.ts';
 import type { DoorLog } from '../door.ts';
 
@@ -37,25 +38,6 @@ export interface ListenPortOptions extends ListenPortPolicy {
   readonly deliver: Delivery;
   /** Bounds for slow or abusive clients; tests may shorten them. */
   readonly limits?: Partial<PortLimits>;
-}
-
-/** The HTTP status for each refusal; the compiler finds a CommandError code left out. */
-function statusFor(error: CommandError): number {
-  switch (error.code) {
-    case 'no-such-line':
-    case 'invalid-event':
-      return 400;
-    case 'history-unavailable':
-    case 'backend-unavailable':
-      return 503;
-    case 'timed-out':
-      return 504;
-    case 'not-capable':
-    case 'no-call':
-    case 'not-allowed-now':
-    case 'refused-by-far-end':
-      return 409;
-  }
 }
 
 export class ListenPort {
@@ -108,18 +90,6 @@ export class ListenPort {
   close(): Promise<void> {
     return this.#http.close();
   }
-}
-
-function logRefusal(log: DoorLog, refusal: Refusal): void {
-  log.add({
-    direction: 'in',
-    session: null,
-    from: refusal.from,
-    raw: refusal.raw,
-    reading: '',
-    error: refusal.reason,
-    outcome: refusal.status === 0 ? 'connection closed' : `refused with ${refusal.status}`,
-  });
 }
 
 function handle(
@@ -178,7 +148,7 @@ function handle(
     return;
   }
   if (!delivered.ok) {
-    const status = statusFor(delivered.error);
+    const status = commandErrorStatus(delivered.error);
     reply(status, delivered.error.message, reading, delivered.error.message, 'nothing changed');
     return;
   }

@@ -9,6 +9,7 @@ import { IntegrationLog } from '../../integration-log.ts';
 import { telephony } from '../../core.test-support.ts';
 import { Switchboard } from '../../switchboard.ts';
 import type { Door } from '../door.ts';
+import { doorParts } from '../door.test-support.ts';
 import { listenPortDoor } from './index.ts';
 
 const opened: Door<'listen-port'>[] = [];
@@ -35,6 +36,7 @@ async function startDoor(backend: 'pbx-events' | 'own-signalling') {
     settings: LISTEN_PORT_DEFAULTS,
     portOverride: 0,
     openExternal: opensNothing,
+    ...doorParts(),
     statusChanged: () => {
       statusChanges += 1;
     },

@@ -14,6 +14,7 @@ import {
   type ShownError,
 } from '../section.ts';
 import { integraModel } from './integra.ts';
+import { linksModel } from './links.ts';
 import { listenPortModel } from './listen-port.ts';
 
 /**
@@ -24,6 +25,7 @@ import { listenPortModel } from './listen-port.ts';
 const MODELS = {
   'listen-port': listenPortModel,
   integra: integraModel,
+  links: linksModel,
 };
 
 export type DoorFields = { readonly [Id in DoorId]: FieldsOf<(typeof MODELS)[Id]> };

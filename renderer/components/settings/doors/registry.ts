@@ -3,6 +3,7 @@ import type { DoorStatus } from '../../../../shared/bridge/contract.ts';
 import type { DoorId } from '../../../../shared/doors/registry.ts';
 import type { SectionProps } from '../section.ts';
 import { IntegraSection } from './IntegraSection.tsx';
+import { LinksSection } from './LinksSection.tsx';
 import { ListenPortSection } from './ListenPortSection.tsx';
 import type { DoorFields } from './models.ts';
 
@@ -20,4 +21,5 @@ export type DoorSectionComponent<F extends string> = ComponentType<DoorSectionPr
 export const DOOR_SECTIONS: { readonly [Id in DoorId]: DoorSectionComponent<DoorFields[Id]> } = {
   'listen-port': ListenPortSection,
   integra: IntegraSection,
+  links: LinksSection,
 };

@@ -21,6 +21,12 @@ export function SipSection({ field }: SectionProps<ExtensionFields['sip']>) {
   const text = { type: 'text', spellCheck: false, autoComplete: 'off' } as const;
   return (
     <>
+      {field('setUpFromLink').value === 'true' && (
+        <p className="field-note" data-set-up-from-link>
+          This account was set up from a voispeed: link. Its password is the MD5 hash the link
+          carried, which the VOIspeed PBX expects; typing a new password replaces it.
+        </p>
+      )}
       <Field
         field={server}
         help="Your PBX's WebSocket address, e.g. wss://pbx.example.com:8089/ws. A host or host:port is read as wss://host:port/ws (port 8089, as Asterisk and FreePBX use)."

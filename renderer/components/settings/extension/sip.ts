@@ -12,12 +12,14 @@ type SipField =
   | 'outboundProxy'
   | 'register'
   | 'registerExpires'
-  | 'dtmf';
+  | 'dtmf'
+  | 'setUpFromLink';
 
 /**
  * The SIP account's fields. The password is write-only: the form starts it empty, sends
  * it only when typed (the core then keeps it in its SecretStore), and an empty field
- * keeps the saved one.
+ * keeps the saved one. `setUpFromLink` is no field a person edits: it is kept while the
+ * password is the one the voispeed: link carried, and dropped once another is typed.
  */
 export const sipModel: ExtensionModel<'sip', SipField> = {
   fields: {
@@ -31,6 +33,7 @@ export const sipModel: ExtensionModel<'sip', SipField> = {
     register: { label: 'Register' },
     registerExpires: { label: 'Registration expiry' },
     dtmf: { label: 'Keypad tones' },
+    setUpFromLink: { label: 'Set up from a link' },
   },
   toValues: (saved: SipExtension) => ({
     server: saved.server,
@@ -43,6 +46,7 @@ export const sipModel: ExtensionModel<'sip', SipField> = {
     register: String(saved.register),
     registerExpires: String(saved.registerExpires),
     dtmf: saved.dtmf,
+    setUpFromLink: saved.setUpFromLink === true ? 'true' : '',
   }),
   initialValues: () => ({
     server: '',
@@ -55,6 +59,7 @@ export const sipModel: ExtensionModel<'sip', SipField> = {
     register: 'true',
     registerExpires: '600',
     dtmf: 'rfc4733',
+    setUpFromLink: '',
   }),
   toRequest: (values) => ({
     server: values.server,
@@ -67,5 +72,6 @@ export const sipModel: ExtensionModel<'sip', SipField> = {
     register: values.register === 'true',
     registerExpires: numberOrText(values.registerExpires),
     dtmf: values.dtmf,
+    ...(values.setUpFromLink === 'true' && values.password === '' ? { setUpFromLink: true } : {}),
   }),
 };
