@@ -33,8 +33,8 @@ describe('Integra settings section', () => {
       ]);
     }
     assert.match(
-      errorsOf({ ...INTEGRA_DEFAULTS, command: 'hook !08' })[0]?.message ?? '',
-      /!08 is not a placeholder/,
+      errorsOf({ ...INTEGRA_DEFAULTS, command: 'hook !09' })[0]?.message ?? '',
+      /!09 is not a placeholder/,
     );
     assert.deepEqual(
       errorsOf({ ...INTEGRA_DEFAULTS, enabled: true, command: '/usr/bin/logger !01 !02' }),

@@ -30,7 +30,7 @@ const CODES = new Set([
 
 /** Pieces of templates: quotes, escapes, placeholders in both spellings, separators. */
 const FRAGMENTS = [
-  ...['"', '\\"', '\\', '""', ' ', '  ', '\t', '!', '! ', '!0', '!01', '! 04', '!07', '!08'],
+  ...['"', '\\"', '\\', '""', ' ', '  ', '\t', '!', '! ', '!0', '!01', '! 04', '!07', '!08', '!09'],
   ...['!99', '!001', 'http://', 'https://', 'HTTP://h/', '/', '?', '#', 'a', 'x=', "'", '$('],
   ...['C:\\Program Files\\', '%', ';', '\n', '😀', '\ud800'],
 ];
@@ -97,6 +97,7 @@ describe('Integra properties', () => {
       callId: '',
       originalCallingNumber: '',
       originalCalledNumber: '',
+      extId: '',
     };
     fc.assert(
       fc.property(templateText, anyValues, (text, values) => {

@@ -34,6 +34,7 @@ export const values = (overrides: Partial<IntegraValues> = {}): IntegraValues =>
   callId: 'c-4711',
   originalCallingNumber: '026161616',
   originalCalledNumber: '0230303000',
+  extId: 'order-12',
   ...overrides,
 });
 
@@ -85,4 +86,5 @@ export const anyValues: fc.Arbitrary<IntegraValues> = fc.record({
   callId: anyValue,
   originalCallingNumber: anyValue,
   originalCalledNumber: anyValue,
+  extId: anyValue,
 });

@@ -161,9 +161,9 @@ describe('Integra: splitting a program template', () => {
   });
 
   it('refuses two digits that are not a placeholder, naming where', () => {
-    const error = refusedTemplate('hook !08', 'unknown-placeholder');
+    const error = refusedTemplate('hook !09', 'unknown-placeholder');
     assert.equal(error.position, 5);
-    assert.match(error.message, /!08 is not a placeholder \(!00 to !07\) at character 6/);
+    assert.match(error.message, /!09 is not a placeholder \(!00 to !08\) at character 6/);
     assert.equal(refusedTemplate('hook "x ! 42"', 'unknown-placeholder').position, 8);
   });
 

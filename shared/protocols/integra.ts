@@ -3,7 +3,7 @@ import { findControl, percentEncodeLossy } from './text.ts';
 
 /**
  * VOIspeed Integra (`specs/voispeed-integra.txt`): a command or URL run on call events, with
- * `!00`..`!07` replaced by the call's values. Pure: no I/O, and nothing here throws.
+ * `!00`..`!08` replaced by the call's values. Pure: no I/O, and nothing here throws.
  *
  * The vendor runs the field through the Windows shell "as it is". Callbridge does not: the
  * values come from whoever calls, so a caller ID such as `"; rm -rf ~ #`, `$(reboot)` or
@@ -88,6 +88,12 @@ export interface IntegraValues {
   readonly originalCallingNumber: string;
   /** `!07`: the original called number, typically the company number. */
   readonly originalCalledNumber: string;
+  /**
+   * `!08`, Callbridge's own: the ext_ID a `voispeed:{number},{ext_ID}` link gave the call
+   * (the document says it "is reported in call monitoring and the final call report" but
+   * names no placeholder for it); '' for other calls.
+   */
+  readonly extId: string;
 }
 
 /** Placeholders by their digits: index n is `!0n`. */
@@ -100,6 +106,7 @@ export const INTEGRA_PLACEHOLDERS: readonly (keyof IntegraValues)[] = [
   'callId',
   'originalCallingNumber',
   'originalCalledNumber',
+  'extId',
 ];
 
 const two = (n: number): string => String(n).padStart(2, '0');
@@ -167,7 +174,7 @@ const fail = (
 
 /**
  * `!` then at most one space then two digits: the document writes both `!01` and `! 01`.
- * Two digits outside 00..07 (`!08`, `! 42`) are refused rather than left as text: a user who
+ * Two digits outside 00..08 (`!09`, `! 42`) are refused rather than left as text: a user who
  * wrote them expects a value, and a command run with a literal `!09` fails far from here.
  * Anything else after `!` (`!1`, `!x`, `!` at the end) is plain text, so `!` stays usable.
  * There is no escape for a literal `!01`; the vendor has none either.
@@ -240,7 +247,7 @@ function splitWords(text: string): Result<Word[], TemplateError> {
       }
       const field = INTEGRA_PLACEHOLDERS[Number(digits)];
       if (field === undefined) {
-        return fail('unknown-placeholder', i, `${match[0]} is not a placeholder (!00 to !07)`);
+        return fail('unknown-placeholder', i, `${match[0]} is not a placeholder (!00 to !08)`);
       }
       word ??= fresh(i);
       word.pieces.push({ kind: 'value', field });

@@ -159,10 +159,15 @@ describe('Integra events from line-table transitions', () => {
       callId: first.call.id,
       originalCallingNumber: '026161616',
       originalCalledNumber: '',
+      extId: '',
     });
     const [out] = fire([{ kind: 'Dialing', line: 1, number: '100' }]).all;
     assert.ok(out);
     assert.equal(integraValues(out, new Date()).originalCallingNumber, '');
+    // !08 is the ext_ID a voispeed: link gave the call.
+    const [tagged] = fire([{ kind: 'Dialing', line: 1, number: '100', tag: 'Order 12' }]).all;
+    assert.ok(tagged);
+    assert.equal(integraValues(tagged, new Date()).extId, 'Order 12');
     // !00 is the backend's own number where it has one (the SIP user name).
     assert.equal(integraValues(out, new Date(), '1001').ownNumber, '1001');
   });

@@ -21,6 +21,8 @@ export interface IntegraCall {
   readonly direction: Direction;
   /** The other party's number; '' when withheld. */
   readonly number: string;
+  /** The ext_ID a voispeed: link gave the call (Call.tag), or ''. */
+  readonly tag: string;
 }
 
 export interface IntegraOccurrence {
@@ -45,13 +47,14 @@ function endedBusy(event: CallEvent, record: HistoryRecord): boolean {
 }
 
 const callOf = (
-  call: { id: string; direction: Direction; number: string },
+  call: { id: string; direction: Direction; number: string; tag?: string | undefined },
   line: number,
 ): IntegraCall => ({
   id: call.id,
   line,
   direction: call.direction,
   number: call.number,
+  tag: call.tag ?? '',
 });
 
 /**
@@ -113,5 +116,6 @@ export function integraValues(
     callId: call.id,
     originalCallingNumber: call.direction === 'inbound' ? call.number : '',
     originalCalledNumber: '',
+    extId: call.tag,
   };
 }

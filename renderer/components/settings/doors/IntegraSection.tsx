@@ -31,14 +31,15 @@ function Checkbox({ field, help }: { readonly field: BoundField; readonly help: 
 const COMMAND_HELP = (
   <>
     A program with its arguments, or one http or https address for the default browser. Its values:
-    !00 your own number (empty for now), !01 the other party’s number, !02 the event, !03 your
-    direct number that was called (empty), !04 the time as day/month/year_hour.minute.second, !05
-    the call’s id, !06 the original caller, !07 the original number called (empty); “! 01” with a
-    space works too. Values in an address are percent-encoded. Unlike VOIspeed, Callbridge never
-    hands this line to a shell: the values come from whoever calls, and a number such as $(reboot)
-    or "; rm -rf ~ # would be shell code. Each value stays inside its one argument. For pipes,
-    redirection or several commands, point the command at a script that does them, such as
-    /home/me/on-call.sh !01 !02 or powershell -File C:\hooks\on-call.ps1 !01 !02.
+    !00 your own number (the SIP user name; empty with other extension types), !01 the other party’s
+    number, !02 the event, !03 your direct number that was called (empty), !04 the time as
+    day/month/year_hour.minute.second, !05 the call’s id, !06 the original caller, !07 the original
+    number called (empty), and Callbridge’s own !08, the ext_ID a voispeed: link gave the call; “!
+    01” with a space works too. Values in an address are percent-encoded. Unlike VOIspeed,
+    Callbridge never hands this line to a shell: the values come from whoever calls, and a number
+    such as $(reboot) or "; rm -rf ~ # would be shell code. Each value stays inside its one
+    argument. For pipes, redirection or several commands, point the command at a script that does
+    them, such as /home/me/on-call.sh !01 !02 or powershell -File C:\hooks\on-call.ps1 !01 !02.
   </>
 );
 
