@@ -143,6 +143,11 @@ describe('SIP calls through Kamailio and rtpengine', () => {
     const row = await historyRow(page, call);
     assert.equal(row.outcome, 'unanswered');
     assert.deepEqual([row.cells[0], row.cells[4]], ['Outgoing', '486 Busy Here']);
+    // The Dialer says so too, until the next call.
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Call to ${FAR_END} ended: 486 Busy Here` })
+      .waitFor();
   });
 
   it('alerts an incoming call with the caller number; Answer establishes it, the caller BYE ends it', async () => {

@@ -15,6 +15,16 @@ const selectTalking = (state: App): boolean => {
 };
 
 /**
+ * The newest call we placed that ended unanswered, with the far end's reason: what a
+ * person who just pressed Call wants to know ("486 Busy Here"), once the line is idle again.
+ */
+const selectLastFailure = (state: App) => {
+  const [newest] = state.history;
+  if (newest?.direction !== 'outbound' || newest.outcome !== 'unanswered') return null;
+  return newest.reason === null ? null : newest;
+};
+
+/**
  * Dial a number, or send keypad tones into the call on the selected line. Shown only when
  * the extension type can place calls. What the person typed goes to the core as written;
  * the backend turns it into a dialable target.
@@ -25,12 +35,16 @@ export function Dialer() {
   const talking = useApp(selectTalking);
   const selected = useApp(selectSelectedLine);
   const [number, setNumber] = useState('');
+  const lastFailure = useApp(selectLastFailure);
+  // A failure is shown until the person dials again or a newer call ends.
+  const [dismissed, setDismissed] = useState<string | null>(null);
   const { send, error, pending } = useCommand();
   if (!canDial) return null;
 
   const dial = (event: SubmitEvent) => {
     event.preventDefault();
     if (pending || number.trim() === '') return;
+    setDismissed(lastFailure?.id ?? null);
     void send({ kind: 'MakeCall', number }).then((sent) => {
       if (sent) setNumber('');
     });
@@ -83,6 +97,11 @@ export function Dialer() {
       {error && (
         <p className="field-error" role="alert">
           {error}
+        </p>
+      )}
+      {lastFailure !== null && lastFailure.id !== dismissed && (
+        <p className="dialer-last" role="status">
+          Call to {lastFailure.number || 'an unknown number'} ended: {lastFailure.reason}
         </p>
       )}
     </form>
