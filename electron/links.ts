@@ -21,15 +21,31 @@ export interface LinkIntake {
 }
 
 /**
- * Registers the schemes and starts listening for links. Call before `ready`: macOS sends
- * `open-url` for the link that launched the app before then.
+ * With the TEL extension type a call is handed to the system's tel: handler, so this app
+ * must not be that handler: it would get its own call back, and again. Then tel: and
+ * callto: are given up (and not claimed); the other schemes are this app's either way.
+ */
+function claimSchemes(core: Core, appPath: string | null): void {
+  const handsTelOn = core.extensionType() === 'tel';
+  for (const scheme of REGISTERED_SCHEMES) {
+    const args = handlerArguments(appPath);
+    if (handsTelOn && (scheme === 'tel' || scheme === 'callto')) {
+      if (app.isDefaultProtocolClient(scheme, process.execPath, args)) {
+        app.removeAsDefaultProtocolClient(scheme, process.execPath, args);
+      }
+      continue;
+    }
+    app.setAsDefaultProtocolClient(scheme, process.execPath, args);
+  }
+}
+
+/**
+ * Starts listening for links, and registers the schemes once the core is up (`start`).
+ * Call before `ready`: macOS sends `open-url` for the link that launched the app before then.
  */
 export function takeLinks(): LinkIntake {
   // `electron .` in development: Windows and Linux must start Electron with the app folder.
   const appPath = process.defaultApp ? path.resolve(process.argv[1] ?? '.') : null;
-  for (const scheme of REGISTERED_SCHEMES) {
-    app.setAsDefaultProtocolClient(scheme, process.execPath, handlerArguments(appPath));
-  }
   const waiting: string[] = linksFromArgv(process.argv);
   let deliver: ((link: string) => void) | null = null;
   let showWindow: (() => void) | null = null;
@@ -51,6 +67,7 @@ export function takeLinks(): LinkIntake {
 
   return {
     start(core, profileDir, show) {
+      claimSchemes(core, appPath);
       showWindow = show;
       deliver = (link) => {
         void handLink(profileDir, link, HAND_TIMEOUT_MS).then((handed) => {

@@ -50,6 +50,8 @@ async function start(): Promise<void> {
   const core = await createCore({
     profileDir,
     secretCodec,
+    // TEL must not hand a call to this app itself (the core asks xdg-mime on Linux).
+    isSelfTelHandler: () => app.isDefaultProtocolClient('tel'),
     // The desktop's own handler lookup, as the user configured it; no child process.
     openExternal: (url) =>
       shell.openExternal(url).then(

@@ -1,6 +1,7 @@
 import type { BridgeHost, DoorsView } from '../../shared/bridge/contract.ts';
 import type { DoorId } from '../../shared/doors/registry.ts';
 import type { Call } from '../../shared/model/line-table.ts';
+import type { ExtensionType } from '../../shared/model/settings.ts';
 import type { EngineHost } from './engine-host.ts';
 import type { SecretCodec } from './store/secret-store.ts';
 import type { OpenExternal } from './system-open.ts';
@@ -24,6 +25,12 @@ export interface CoreOptions {
    * by default the platform's opener (xdg-open, open, the URL association) as a process.
    */
   readonly openExternal?: OpenExternal;
+  /**
+   * Whether this app is the system's tel: handler, where the core cannot ask the system
+   * itself (Electron's `app.isDefaultProtocolClient('tel')` on macOS and Windows): TEL
+   * refuses to hand a call to itself rather than loop.
+   */
+  readonly isSelfTelHandler?: () => boolean;
 }
 
 export interface IncomingCallAlert {
@@ -42,6 +49,8 @@ export interface Core {
    * engine the page hosts): both targets' Content-Security-Policy admits exactly these.
    */
   connectSources(): readonly string[];
+  /** The extension type in use now (the shell registers tel: only when it is not TEL). */
+  extensionType(): ExtensionType;
   /** Every door's status now: `serve` prints their ready lines, tests read their ports. */
   doors(): DoorsView;
   /** Problems found while starting (corrupt settings file, port in use), one line each. */

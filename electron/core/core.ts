@@ -54,7 +54,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const engine = new EngineHost();
   const openExternal = options.openExternal ?? systemOpener();
   const backendFor: BackendMaker = (extension, report) =>
-    createBackend(extension, { report, secrets, engine, log, openExternal });
+    createBackend(extension, {
+      report,
+      secrets,
+      engine,
+      log,
+      openExternal,
+      isSelfTelHandler: options.isSelfTelHandler,
+    });
   const switchboard = new Switchboard({
     lines: initial.lines,
     defaultCountry: countryOf(initial.defaultCountry),
@@ -154,6 +161,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     onIncomingCall: (listener) => incoming.on(listener),
     doors: () => doors.view(),
     connectSources: () => switchboard.backend.connectSources,
+    extensionType: () => switchboard.backend.type,
     async close() {
       clearInterval(heartbeat);
       // Questions still waiting end as No before the doors that asked them go.

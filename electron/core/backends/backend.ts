@@ -67,6 +67,8 @@ export interface BackendContext<T extends ExtensionType> {
   readonly engine: EngineHost;
   /** Hands a URL to the system's handler for its scheme (the TEL extension type dials so). */
   readonly openExternal: OpenExternal;
+  /** See CoreOptions.isSelfTelHandler; absent where the system is asked directly. */
+  readonly isSelfTelHandler?: (() => boolean) | undefined;
 }
 
 export type BackendFactory<T extends ExtensionType = ExtensionType> = (

@@ -76,6 +76,25 @@ describe('TEL extension type', () => {
     profile.remove();
   });
 
+  it("takes the app's own word that it is the tel: handler (Electron on macOS and Windows), before asking the system", async () => {
+    profile.registerRecorder('zoiper.desktop');
+    let self = true;
+    const told = systemTel(profile.env, 'darwin', () => self);
+    assert.deepEqual(await told.handler(), {
+      kind: 'named',
+      entry: 'Callbridge',
+      isCallbridge: true,
+    });
+    self = false;
+    assert.deepEqual(await told.handler(), { kind: 'unknown', why: null });
+    const onLinux = systemTel(profile.env, 'linux', () => false);
+    assert.deepEqual(await onLinux.handler(), {
+      kind: 'named',
+      entry: 'zoiper.desktop',
+      isCallbridge: false,
+    });
+  });
+
   it('names the handler it dials through, and offers dialling (and choosing a line) only', async () => {
     profile.registerRecorder('zoiper.desktop');
     const board = telBoard();

@@ -42,10 +42,15 @@ export interface TelSystem {
 export function systemTel(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
+  isSelf?: () => boolean,
 ): TelSystem {
   const display = (env['DISPLAY'] ?? '') !== '' || (env['WAYLAND_DISPLAY'] ?? '') !== '';
   return {
-    handler: () => queryTelHandler({ env, platform }),
+    // The app's own answer first (macOS, Windows: the core cannot ask the system there).
+    handler: () =>
+      isSelf?.() === true
+        ? Promise.resolve({ kind: 'named', entry: 'Callbridge', isCallbridge: true })
+        : queryTelHandler({ env, platform }),
     headless: platform === 'linux' && !display,
   };
 }
@@ -85,8 +90,8 @@ const nameOf = (handler: TelHandler): string =>
 
 /** The TEL backend, asking `given`; by default the system in the core's own environment. */
 export function telBackend(given?: TelSystem): BackendFactory<'tel'> {
-  return ({ report, log, openExternal }: BackendContext<'tel'>): Backend => {
-    const system = given ?? systemTel();
+  return ({ report, log, openExternal, isSelfTelHandler }: BackendContext<'tel'>): Backend => {
+    const system = given ?? systemTel(process.env, process.platform, isSelfTelHandler);
     const statusChanged = new Signal<BackendStatus>();
     let handler: TelHandler | null = null;
     let closed = false;
