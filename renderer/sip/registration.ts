@@ -13,13 +13,14 @@ import { logReport, shownText } from './shown-text.ts';
  * Follows one UA's registration and reports it in a person's words. JsSIP does the rest by
  * itself: it reconnects the WebSocket with backoff and registers again each time it is
  * back, and refreshes before expiry. What it does not do is try again after a registrar's
- * "not now" (503, a timeout) on a live socket, so that is done here, a bounded number of times.
+ * "not now" (503, a timeout) on a live socket, so that is done here: on a widening ladder,
+ * then once a minute for as long as the registrar keeps saying "not now", as a desk phone
+ * does. A person never has to press anything for the phone to come back.
  */
 
 export type Report = (report: EngineReport) => void;
 
 const RETRY_DELAYS_MS = [5_000, 10_000, 20_000, 40_000, 60_000] as const;
-const MAX_RETRIES = 10;
 /** A registrar that names a new realm each time would otherwise loop through the core. */
 const MAX_REALM_ROUNDS = 3;
 
@@ -154,9 +155,8 @@ export class RegistrationWatch {
   }
 
   #scheduleRetry(): void {
-    if (this.#retries >= MAX_RETRIES) return;
     const delay = RETRY_DELAYS_MS[this.#retries] ?? RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1];
-    this.#retries += 1;
+    this.#retries = Math.min(this.#retries + 1, RETRY_DELAYS_MS.length);
     this.#cancelRetry();
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;

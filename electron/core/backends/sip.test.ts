@@ -122,6 +122,20 @@ describe('SIP backend', () => {
     assert.equal((await backend()).backend.status.state, 'connecting');
   });
 
+  it('says a call must wait while the phone is still registering, rather than "not available"', async () => {
+    const { core, session, nextCall, reply } = await coreWithPage();
+    assert.ok((await core.bridge.invoke('saveSettings', sipSettings(SECRET))).ok);
+    await session.invoke('engineOffer', null);
+    await reply(await nextCall(0));
+    const refused = await core.bridge.invoke('command', { kind: 'MakeCall', number: '1002' });
+    assert.equal(
+      refused.ok ? null : refused.error.message,
+      'MakeCall must wait: the SIP phone is still registering',
+    );
+    const conference = await core.bridge.invoke('command', { kind: 'Conference' });
+    assert.match(conference.ok ? '' : conference.error.message, /not available with the sip/);
+  });
+
   it('shows the registration the engine reports, and routes commands to it', async () => {
     const { core, session, nextCall, reply, backend } = await coreWithPage();
     assert.ok((await core.bridge.invoke('saveSettings', sipSettings(SECRET))).ok);

@@ -172,6 +172,15 @@ export function createSipBackend(context: BackendContext<'sip'>): Backend {
     connectSources: server.ok ? [server.value.origin] : [],
     status,
     statusChanged,
+    // A command the phone will take once registered says so, not "not available".
+    refusal: (kind) => {
+      if (!engine.hasHost || !REGISTERED.has(kind) || status().capabilities.has(kind)) {
+        return null;
+      }
+      return registration.state === 'registering'
+        ? `${kind} must wait: the SIP phone is still registering`
+        : `${kind} needs the SIP phone registered (${state().summary.toLowerCase()})`;
+    },
     async execute(command: Command) {
       const result = await engine.request({ kind: 'command', command });
       if (result.ok && command.kind === 'SelectLine') {

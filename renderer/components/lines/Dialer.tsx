@@ -25,8 +25,8 @@ const selectLastFailure = (state: App) => {
 };
 
 /**
- * Dial a number, or send keypad tones into the call on the selected line. Shown only when
- * the extension type can place calls. What the person typed goes to the core as written;
+ * Dial a number, or send keypad tones into the call on the selected line. Shown when the
+ * extension type can place calls, and (the keypad alone) while a connected call takes tones. What the person typed goes to the core as written;
  * the backend turns it into a dialable target.
  */
 export function Dialer() {
@@ -39,7 +39,9 @@ export function Dialer() {
   // A failure is shown until the person dials again or a newer call ends.
   const [dismissed, setDismissed] = useState<string | null>(null);
   const { send, error, pending } = useCommand();
-  if (!canDial) return null;
+  // Registration lost mid-call: nothing can be dialled, but the call still takes tones.
+  const tonesOnly = !canDial && talking && canSendDtmf;
+  if (!canDial && !tonesOnly) return null;
 
   const dial = (event: SubmitEvent) => {
     event.preventDefault();
@@ -59,23 +61,25 @@ export function Dialer() {
 
   return (
     <form className="dialer" onSubmit={dial} aria-label="Dial">
-      <div className="dialer-row">
-        <label htmlFor="dialer-number">Number</label>
-        <input
-          id="dialer-number"
-          type="tel"
-          autoComplete="off"
-          spellCheck={false}
-          value={number}
-          onChange={(event) => {
-            setNumber(event.target.value);
-          }}
-          placeholder="+44 20 7946 0018"
-        />
-        <button type="submit" className="button button-primary" disabled={pending}>
-          Call
-        </button>
-      </div>
+      {!tonesOnly && (
+        <div className="dialer-row">
+          <label htmlFor="dialer-number">Number</label>
+          <input
+            id="dialer-number"
+            type="tel"
+            autoComplete="off"
+            spellCheck={false}
+            value={number}
+            onChange={(event) => {
+              setNumber(event.target.value);
+            }}
+            placeholder="+44 20 7946 0018"
+          />
+          <button type="submit" className="button button-primary" disabled={pending}>
+            Call
+          </button>
+        </div>
+      )}
       <div
         className="keypad"
         role="group"
