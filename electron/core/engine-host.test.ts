@@ -7,15 +7,14 @@ import type {
   PageSession,
 } from '../../shared/bridge/contract.ts';
 import type { EngineCall, EngineReport, EngineRole } from '../../shared/bridge/engine.ts';
-import { err } from '../../shared/result.ts';
-import { createBridgeHost } from './bridge-host.ts';
 import {
   ENGINE_MAX_OUTSTANDING,
   ENGINE_MESSAGES,
   EngineHost,
   commandError,
 } from './engine-host.ts';
-import { Signal } from './signal.ts';
+import { err } from '../../shared/result.ts';
+import { bridgeFor } from './engine-host.test-support.ts';
 
 type Sent = {
   [K in PageEventName]: { readonly name: K; readonly payload: EventPayload<K> };
@@ -26,28 +25,6 @@ interface TestPage {
   readonly sent: Sent[];
   roles(): EngineRole[];
   calls(): EngineCall[];
-}
-
-/** The real bridge host in front of an EngineHost; the other channels are not under test. */
-function bridgeFor(engine: EngineHost): BridgeHost {
-  const unused = () => Promise.resolve(err({ code: 'not-under-test', message: 'not under test' }));
-  return createBridgeHost(
-    {
-      snapshot: unused,
-      command: unused,
-      saveSettings: unused,
-      answerPrompt: unused,
-      ...engine.handlers,
-    },
-    {
-      lines: new Signal(),
-      historyAdded: new Signal(),
-      logEntry: new Signal(),
-      settings: new Signal(),
-      doors: new Signal(),
-      prompts: new Signal(),
-    },
-  );
 }
 
 function attach(bridge: BridgeHost): TestPage {

@@ -51,9 +51,14 @@ describe('resyncEvents', () => {
     );
   });
 
-  it('says nothing when the core already shows the call as it is', () => {
-    const shown = fold(resyncEvents(live('established'), null)).lines[1]?.call ?? null;
-    assert.deepEqual(resyncEvents(live('established'), shown), []);
+  it('only confirms, changing nothing, a call the core already shows as it is', () => {
+    for (const phase of ['ringing', 'established', 'held'] as const) {
+      const table = fold(resyncEvents(live(phase), null));
+      const shown = table.lines[1]?.call ?? null;
+      const events = resyncEvents(live(phase), shown);
+      assert.equal(events.length, 1);
+      assert.deepEqual(fold(events, table), table, phase);
+    }
   });
 
   it('brings a silenced ring and a mute to a core that has not seen them', () => {
@@ -61,6 +66,7 @@ describe('resyncEvents', () => {
     assert.equal(ringing?.call?.phase === 'ringing' && ringing.call.silenced, true);
     const shown = fold(resyncEvents(live('established'), null)).lines[1]?.call ?? null;
     assert.deepEqual(resyncEvents({ ...live('established'), muted: true }, shown), [
+      { kind: 'Established', line: 2, ref: 'abc@pbx' },
       { kind: 'Muted', line: 2, ref: 'abc@pbx', muted: true },
     ]);
   });

@@ -62,9 +62,28 @@ export function resyncEvents(call: LiveCall, shown: Call | null): CallEvent[] {
   return [...phaseEvents(call, shown), ...flagEvents(call, shown)];
 }
 
+/**
+ * The event that says "this call is still here" and changes nothing in a table that shows
+ * it already (the line table takes a repeat as a no-op). The core's SIP backend counts on
+ * it after a host change: a call no page confirms was lost with its page.
+ */
+function confirmEvent(call: LiveCall): CallEvent {
+  const { line, ref, number } = call;
+  switch (call.phase) {
+    case 'ringing':
+      return { kind: 'Incoming', line, ref, number };
+    case 'dialing':
+      return { kind: 'Dialing', line, ref, number };
+    case 'established':
+      return { kind: 'Established', line, ref };
+    case 'held':
+      return { kind: 'Held', line, ref };
+  }
+}
+
 function phaseEvents(call: LiveCall, shown: Call): CallEvent[] {
   const { line, ref } = call;
-  if (shown.phase === call.phase) return [];
+  if (shown.phase === call.phase) return [confirmEvent(call)];
   switch (call.phase) {
     case 'ringing':
     case 'dialing':

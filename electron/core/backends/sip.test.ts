@@ -2,14 +2,25 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventPayload, PageEventName, PageSession } from '../../../shared/bridge/contract.ts';
-import type { EngineCall } from '../../../shared/bridge/engine.ts';
-import { defaultSettings } from '../../../shared/model/settings.ts';
+import type {
+  BridgeHost,
+  EventPayload,
+  PageEventName,
+  PageSession,
+} from '../../../shared/bridge/contract.ts';
+import type { EngineCall, EngineReport } from '../../../shared/bridge/engine.ts';
+import type { CallEvent } from '../../../shared/model/call-event.ts';
+import { defaultSettings, type Extension } from '../../../shared/model/settings.ts';
+import { ok } from '../../../shared/result.ts';
+import { EngineHost } from '../engine-host.ts';
+import { bridgeFor } from '../engine-host.test-support.ts';
+import { IntegrationLog } from '../integration-log.ts';
 import type { Core } from '../core-api.ts';
 import { tempDir } from '../core.test-support.ts';
 import { createCore } from '../core.ts';
-import { PLAIN_CODEC } from '../store/secret-store.ts';
-import { digestHa1, NEEDS_PAGE } from './sip.ts';
+import { openFileSecretStore, PLAIN_CODEC } from '../store/secret-store.ts';
+import { opensNothing } from './backend.test-support.ts';
+import { createSipBackend, digestHa1, LOST_WITH_PAGE, NEEDS_PAGE } from './sip.ts';
 
 type Sent = {
   [K in PageEventName]: { readonly name: K; readonly payload: EventPayload<K> };
@@ -227,5 +238,81 @@ describe('SIP backend', () => {
       summary: 'Not registered',
       reason: NEEDS_PAGE,
     });
+  });
+});
+
+describe('SIP calls lost with their page', () => {
+  /** A page of the real bridge that answers every engine request at once. */
+  function page(bridge: BridgeHost) {
+    let session: PageSession | null = null;
+    session = bridge.attach({
+      send: (name, payload) => {
+        if (name !== 'engine' || session === null) return;
+        const { id } = payload as EngineCall;
+        void session.invoke('engineReply', { id, result: { ok: true, value: null } });
+      },
+    });
+    return session;
+  }
+
+  const incoming = (ref: string, line: number): EngineReport => ({
+    kind: 'call',
+    event: { kind: 'Incoming', line, ref, number: '1002' },
+  });
+
+  async function backendWithHost(graceMs: number) {
+    const engine = new EngineHost();
+    const bridge = bridgeFor(engine);
+    const reported: CallEvent[] = [];
+    const settings = sipSettings().extension as Extract<Extension, { type: 'sip' }>;
+    const backend = createSipBackend(
+      {
+        report: (event) => {
+          reported.push(event);
+          return ok(null);
+        },
+        settings,
+        secrets: await openFileSecretStore(tempDir('callbridge-sip-orphans-'), PLAIN_CODEC),
+        engine,
+        log: new IntegrationLog().forSource('sip'),
+        openExternal: opensNothing,
+      },
+      graceMs,
+    );
+    const first = page(bridge);
+    await first.invoke('engineOffer', null);
+    return { bridge, backend, reported, first };
+  }
+
+  const ended = (events: readonly CallEvent[]) =>
+    events.flatMap((event) => (event.kind === 'Terminated' ? [event.ref] : []));
+
+  it('ends the calls of a page that went away once no page confirms them', async () => {
+    const { bridge, backend, reported, first } = await backendWithHost(50);
+    await first.invoke('engineReport', incoming('a@pbx', 1));
+    await first.invoke('engineReport', incoming('b@pbx', 2));
+    // Another page takes over; its engine has no calls, so it confirms none.
+    const second = page(bridge);
+    await second.invoke('engineOffer', null);
+    first.detach();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.deepEqual(ended(reported).sort(), ['a@pbx', 'b@pbx']);
+    const last = reported.at(-1);
+    assert.equal(last?.kind === 'Terminated' ? last.detail : null, LOST_WITH_PAGE);
+    await backend.close();
+  });
+
+  it('keeps the calls the page confirms when it comes back as the host', async () => {
+    const { bridge, backend, reported, first } = await backendWithHost(50);
+    await first.invoke('engineReport', incoming('a@pbx', 1));
+    await first.invoke('engineReport', incoming('b@pbx', 2));
+    first.detach();
+    const back = page(bridge);
+    await back.invoke('engineOffer', null);
+    // Its resync confirms line 1's call; line 2's was lost meanwhile.
+    await back.invoke('engineReport', incoming('a@pbx', 1));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.deepEqual(ended(reported), ['b@pbx']);
+    await backend.close();
   });
 });

@@ -5,6 +5,7 @@ import type {
   EngineReport,
   RegistrationState,
 } from '../../../shared/bridge/engine.ts';
+import type { CallEvent } from '../../../shared/model/call-event.ts';
 import type { Command, CommandKind } from '../../../shared/model/command.ts';
 import { SIP_PASSWORD_SECRET } from '../../../shared/model/settings.ts';
 import { parseSipServer } from '../../../shared/protocols/sip-server.ts';
@@ -37,6 +38,14 @@ const UNREGISTERED: ReadonlySet<CommandKind> = new Set<CommandKind>([
 
 export const NEEDS_PAGE = 'the SIP engine needs the Comms Manager open';
 
+/**
+ * How long calls of an engine whose page went away may wait to be confirmed by the page
+ * that hosts the engine next: the page itself keeps its calls for 30 s after losing the
+ * core (renderer/sip/engine-host.ts), and on coming back it confirms every call it has.
+ */
+export const ORPHAN_GRACE_MS = 35_000;
+export const LOST_WITH_PAGE = 'lost with the Comms Manager page that had the call';
+
 /** MD5(user:realm:password), RFC 2617's HA1: all the page's digest needs, never the password. */
 export function digestHa1(user: string, realm: string, password: string): string {
   return createHash('md5').update(`${user}:${realm}:${password}`, 'utf8').digest('hex');
@@ -48,7 +57,10 @@ export function digestHa1(user: string, realm: string, password: string): string
  * the engine's reports into call events and its registration into a status, and sends
  * commands over the bridge like any other backend's I/O.
  */
-export function createSipBackend(context: BackendContext<'sip'>): Backend {
+export function createSipBackend(
+  context: BackendContext<'sip'>,
+  orphanGraceMs = ORPHAN_GRACE_MS,
+): Backend {
   const { settings, secrets, engine, report, log } = context;
   const statusChanged = new Signal<BackendStatus>();
   const server = parseSipServer(settings.server);
@@ -125,6 +137,44 @@ export function createSipBackend(context: BackendContext<'sip'>): Backend {
     });
   };
 
+  /**
+   * The engine's calls by ref, from its reports, so that calls lost with their page (a
+   * crash, a killed tab) are ended here rather than left on their lines for good.
+   */
+  const live = new Map<string, number>();
+  let unconfirmed = new Set<string>();
+  let sweep: ReturnType<typeof setTimeout> | null = null;
+  const track = (event: CallEvent) => {
+    if (!('ref' in event) || event.ref === undefined) return;
+    unconfirmed.delete(event.ref);
+    if (event.kind === 'Terminated') live.delete(event.ref);
+    else live.set(event.ref, event.line);
+  };
+  const awaitConfirmation = () => {
+    if (sweep !== null) clearTimeout(sweep);
+    unconfirmed = new Set(live.keys());
+    if (unconfirmed.size === 0) return;
+    sweep = setTimeout(() => {
+      sweep = null;
+      for (const ref of unconfirmed) {
+        const line = live.get(ref);
+        live.delete(ref);
+        if (line === undefined) continue;
+        log.add({
+          direction: 'in',
+          session: null,
+          from: 'SIP',
+          raw: `call ${ref} on line ${line}`,
+          reading: '',
+          error: LOST_WITH_PAGE,
+          outcome: 'ended',
+        });
+        report({ kind: 'Terminated', line, ref, reason: 'failed', detail: LOST_WITH_PAGE });
+      }
+      unconfirmed = new Set();
+    }, orphanGraceMs);
+  };
+
   const onReport = (message: EngineReport) => {
     switch (message.kind) {
       case 'registration':
@@ -132,6 +182,7 @@ export function createSipBackend(context: BackendContext<'sip'>): Backend {
         changed();
         return;
       case 'call':
+        track(message.event);
         report(message.event);
         return;
       case 'realm':
@@ -158,6 +209,7 @@ export function createSipBackend(context: BackendContext<'sip'>): Backend {
   const unsubscribe = [
     engine.reports.on(onReport),
     engine.changed.on(() => {
+      awaitConfirmation();
       registration = { state: 'unregistered', reason: null };
       if (engine.hasHost) start();
       else changed();
@@ -190,6 +242,7 @@ export function createSipBackend(context: BackendContext<'sip'>): Backend {
     },
     async close() {
       closed = true;
+      if (sweep !== null) clearTimeout(sweep);
       for (const off of unsubscribe) off();
       if (engine.hasHost) await engine.request({ kind: 'stop' });
     },
