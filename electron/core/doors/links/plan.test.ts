@@ -66,6 +66,19 @@ describe('links door: what a link does', () => {
     assert.equal(planned.action.done, 'dialled 0612345678 (ext_ID "Order 1234")');
   });
 
+  it("completes a local tel: number with its phone-context's prefix, and names what it does not use", () => {
+    const global = plan('tel:863-1234;phone-context=+1-914-555', IDLE, false);
+    assert.ok(global.kind === 'act' && global.action.kind === 'command');
+    assert.deepEqual(global.action.command, { kind: 'MakeCall', number: '+19145558631234' });
+    const local = plan('tel:7042;phone-context=example.com;isub=1411', IDLE, false);
+    assert.ok(local.kind === 'act' && local.action.kind === 'command');
+    assert.deepEqual(local.action.command, { kind: 'MakeCall', number: '7042' });
+    assert.equal(
+      local.action.done,
+      'dialled 7042 (a local number of example.com; subaddress 1411 not used)',
+    );
+  });
+
   it('asks first, naming the number, when "Ask before dialing links" is on', () => {
     const planned = plan('tel:+44 20 7946 0000;ext=22', IDLE, true);
     assert.ok(planned.kind === 'ask');

@@ -112,6 +112,16 @@ function dialNotes(link: DialLink): string {
     // Dialled after the call connects, by hand: a backend has no portable way to wait for it.
     notes.push(`extension ${link.extension} to key in once answered`);
   }
+  if (link.scheme === 'tel' && link.context !== undefined && !link.context.startsWith('+')) {
+    // A domain context names no digits: the local number goes as it is, and says so.
+    notes.push(`a local number of ${link.context}`);
+  }
+  if (
+    (link.scheme === 'tel' || link.scheme === 'sip' || link.scheme === 'sips') &&
+    link.subaddress
+  ) {
+    notes.push(`subaddress ${link.subaddress} not used`);
+  }
   if ((link.scheme === 'sip' || link.scheme === 'sips') && link.host !== undefined) {
     // A web page must not choose where the call goes: it leaves on the configured account.
     notes.push(`on your own account, not ${link.host}`);
@@ -119,7 +129,21 @@ function dialNotes(link: DialLink): string {
   return notes.length === 0 ? '' : ` (${notes.join('; ')})`;
 }
 
-function planDial(link: DialLink, askFirst: boolean): LinkPlan {
+/**
+ * The number a link dials. RFC 3966: a local number's `;phone-context=` that is a global
+ * number prefix completes it (`tel:863-1234;phone-context=+1-914-555` is +19145558631234);
+ * dialled bare, it could reach a different number from another area.
+ */
+function dialledNumber(link: DialLink): string {
+  if (link.scheme !== 'tel' || link.number.startsWith('+')) return link.number;
+  const context = link.context;
+  return context !== undefined && /^\+[0-9]+$/.test(context)
+    ? `${context}${link.number}`
+    : link.number;
+}
+
+function planDial(given: DialLink, askFirst: boolean): LinkPlan {
+  const link = { ...given, number: dialledNumber(given) };
   const tag = link.scheme === 'voispeed' ? link.extId : undefined;
   // The parser's limits match the command's; checked again so a change in one cannot slip by.
   const command = CommandSchema.safeParse({
