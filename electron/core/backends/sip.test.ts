@@ -264,11 +264,17 @@ describe('SIP calls lost with their page', () => {
     const engine = new EngineHost();
     const bridge = bridgeFor(engine);
     const reported: CallEvent[] = [];
+    // The sweep ends every unconfirmed call in one go: the first end it reports is all of them.
+    let sweptOnce: (() => void) | null = null;
+    const swept = new Promise<void>((resolve) => {
+      sweptOnce = resolve;
+    });
     const settings = sipSettings().extension as Extract<Extension, { type: 'sip' }>;
     const backend = createSipBackend(
       {
         report: (event) => {
           reported.push(event);
+          if (event.kind === 'Terminated') queueMicrotask(() => sweptOnce?.());
           return ok(null);
         },
         settings,
@@ -281,21 +287,21 @@ describe('SIP calls lost with their page', () => {
     );
     const first = page(bridge);
     await first.invoke('engineOffer', null);
-    return { bridge, backend, reported, first };
+    return { bridge, backend, reported, first, swept };
   }
 
   const ended = (events: readonly CallEvent[]) =>
     events.flatMap((event) => (event.kind === 'Terminated' ? [event.ref] : []));
 
   it('ends the calls of a page that went away once no page confirms them', async () => {
-    const { bridge, backend, reported, first } = await backendWithHost(50);
+    const { bridge, backend, reported, first, swept } = await backendWithHost(50);
     await first.invoke('engineReport', incoming('a@pbx', 1));
     await first.invoke('engineReport', incoming('b@pbx', 2));
     // Another page takes over; its engine has no calls, so it confirms none.
     const second = page(bridge);
     await second.invoke('engineOffer', null);
     first.detach();
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await swept;
     assert.deepEqual(ended(reported).sort(), ['a@pbx', 'b@pbx']);
     const last = reported.at(-1);
     assert.equal(last?.kind === 'Terminated' ? last.detail : null, LOST_WITH_PAGE);
@@ -303,7 +309,7 @@ describe('SIP calls lost with their page', () => {
   });
 
   it('keeps the calls the page confirms when it comes back as the host', async () => {
-    const { bridge, backend, reported, first } = await backendWithHost(50);
+    const { bridge, backend, reported, first, swept } = await backendWithHost(50);
     await first.invoke('engineReport', incoming('a@pbx', 1));
     await first.invoke('engineReport', incoming('b@pbx', 2));
     first.detach();
@@ -311,7 +317,7 @@ describe('SIP calls lost with their page', () => {
     await back.invoke('engineOffer', null);
     // Its resync confirms line 1's call; line 2's was lost meanwhile.
     await back.invoke('engineReport', incoming('a@pbx', 1));
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await swept;
     assert.deepEqual(ended(reported), ['b@pbx']);
     await backend.close();
   });
