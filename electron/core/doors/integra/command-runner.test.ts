@@ -16,7 +16,8 @@ import {
   values,
 } from '../../../../shared/protocols/integra.test-support.ts';
 import { listenOnFreePort, tempDir } from '../../core.test-support.ts';
-import { CommandRunner, describeRunRecord, STDERR_LINE_LIMIT } from './command-runner.ts';
+import { CommandRunner, STDERR_LINE_LIMIT } from './command-runner.ts';
+import { describeRunRecord } from './run-record.ts';
 
 /**
  * The runner with real processes: sh scripts and node scripts written to a temporary folder.

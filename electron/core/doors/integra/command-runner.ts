@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import {
   INTEGRA_MAX_RUNNING,
@@ -7,6 +6,14 @@ import {
   type Expanded,
   type IntegraEvent,
 } from '../../../../shared/protocols/integra.ts';
+import {
+  messageOf,
+  record,
+  startError,
+  type RunRecord,
+  type RunStatus,
+  type RunTarget,
+} from './run-record.ts';
 
 /**
  * Runs Integra's commands (see shared/protocols/integra.ts for the template). Never through a
@@ -14,41 +21,6 @@ import {
  * one inert argument. Every run is bounded in time, and only a few run at once, so a burst of
  * calls or a hanging hook cannot pile up processes.
  */
-
-export type RunTarget =
-  | { readonly kind: 'program'; readonly argv: readonly string[] }
-  | { readonly kind: 'url'; readonly url: string };
-
-export type RunStatus =
-  /** The program ran and exited by itself (`exitCode` says how). */
-  | 'exited'
-  /** The program was ended by a signal it did not get from us. */
-  | 'signalled'
-  /** The program (and its process group) was killed at the time limit, or the URL hung. */
-  | 'timed-out'
-  /** It could not start (`error` says why), or the URL opener failed. */
-  | 'failed'
-  /** Not attempted: too many waiting, a NUL in an argument, a URL that is not http(s), closing. */
-  | 'refused'
-  /** The URL was handed to the opener, which accepted it. */
-  | 'opened';
-
-/** One run, as the integration log shows it. */
-export interface RunRecord {
-  readonly event: IntegraEvent;
-  readonly target: RunTarget;
-  readonly status: RunStatus;
-  readonly exitCode: number | null;
-  readonly signal: NodeJS.Signals | null;
-  /** From `run` being called to the start: time spent waiting for a free slot. */
-  readonly queuedMs: number;
-  /** From the start to the end of the process (or of the opener). */
-  readonly durationMs: number;
-  /** The first non-blank line the program wrote to stderr, cut and with controls replaced. */
-  readonly stderrFirstLine: string | null;
-  /** Why it did not run or did not finish, in one line; null when it ran and exited. */
-  readonly error: string | null;
-}
 
 export interface CommandRunnerOptions {
   /** Opens an http(s) URL with the default browser (shell.openExternal, xdg-open). */
@@ -109,12 +81,6 @@ class FirstLine {
     return clean.length > STDERR_LINE_LIMIT ? `${clean.slice(0, STDERR_LINE_LIMIT)}…` : clean;
   }
 }
-
-const codeOf = (error: unknown): string =>
-  error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : '';
-
-const messageOf = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
 
 interface Waiting {
   readonly go: () => void;
@@ -353,55 +319,4 @@ function check(target: RunTarget): string | null {
   if (at === 0) return 'the program name holds a NUL character';
   if (at > 0) return `argument ${at} holds a NUL character, which no program can receive`;
   return null;
-}
-
-/** A spawn failure in the words a user can act on. */
-function startError(file: string, error: unknown, cwd: string | undefined): string {
-  switch (codeOf(error)) {
-    case 'ENOENT':
-      return cwd !== undefined && !existsSync(cwd)
-        ? `working folder not found: ${cwd}`
-        : `program not found: ${file}`;
-    case 'EACCES':
-      return `program not executable (permission denied): ${file}`;
-    case 'EINVAL':
-      if (process.platform === 'win32' && /\.(bat|cmd)$/i.test(file)) {
-        return `batch files cannot run without a shell: ${file}; point the command at an .exe or powershell -File`;
-      }
-      return `could not start ${file}: ${messageOf(error)}`;
-    default:
-      return `could not start ${file}: ${messageOf(error)}`;
-  }
-}
-
-function record(
-  event: IntegraEvent,
-  target: RunTarget,
-  status: RunStatus,
-  fields: Partial<RunRecord>,
-): RunRecord {
-  return {
-    event,
-    target,
-    status,
-    exitCode: null,
-    signal: null,
-    queuedMs: 0,
-    durationMs: 0,
-    stderrFirstLine: null,
-    error: null,
-    ...fields,
-  };
-}
-
-/** The record as one log line: JSON for the argv and URL, so no value can break the line. */
-export function describeRunRecord(run: RunRecord): string {
-  const what =
-    run.target.kind === 'url'
-      ? `opened ${JSON.stringify(run.target.url)}`
-      : `ran ${JSON.stringify(run.target.argv)}`;
-  const outcome =
-    run.status === 'exited' ? `exit status ${String(run.exitCode)}` : (run.error ?? run.status);
-  const stderr = run.stderrFirstLine === null ? '' : `; stderr: ${run.stderrFirstLine}`;
-  return `${run.event} ${what}: ${outcome} after ${run.durationMs} ms${stderr}`;
 }

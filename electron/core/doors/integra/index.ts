@@ -7,7 +7,8 @@ import type { LineChange } from '../../switchboard.ts';
 import type { Door, DoorContext, DoorDefinition, PreparedChange } from '../door.ts';
 import type { FieldError } from '../../../../shared/model/settings.ts';
 import { integraEventsOf, integraValues, type IntegraOccurrence } from './call-events.ts';
-import { CommandRunner, describeRunRecord, type RunRecord } from './command-runner.ts';
+import { CommandRunner } from './command-runner.ts';
+import { describeRunRecord, type RunRecord } from './run-record.ts';
 
 /**
  * VOIspeed Integra as a door: it listens to the switchboard's changes, so its events fire
