@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { BlockList, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { err, ok, type Result } from '../../../shared/result.ts';
-import type { LogWriter } from '../integration-log.ts';
 import { ConnectionTable } from './connection-table.ts';
 import {
   allowList,
@@ -39,19 +38,6 @@ export interface Refusal {
   readonly from: string;
   /** `METHOD target`, or `(connection)` / `(unreadable request)` before there is one. */
   readonly raw: string;
-}
-
-/** A refusal as the integration log lists it: the request, the reason, what was done. */
-export function logRefusal(log: LogWriter, refusal: Refusal): void {
-  log.add({
-    direction: 'in',
-    session: null,
-    from: refusal.from,
-    raw: refusal.raw,
-    reading: '',
-    error: refusal.reason,
-    outcome: refusal.status === 0 ? 'connection closed' : `refused with ${refusal.status}`,
-  });
 }
 
 /** Only called once every guard has passed. */

@@ -1,5 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { LogWriter } from '../integration-log.ts';
+import type { Refusal } from './guarded-http.ts';
 
 /**
  * How our HTTP ports say no: a status, a one-line reason as the body, headers that keep a
@@ -80,4 +82,17 @@ export function readParseError(
     }
   }
   return { status: 400, reason: `malformed HTTP request (${error.code ?? error.message})` };
+}
+
+/** A refusal as the integration log lists it: the request, the reason, what was done. */
+export function logRefusal(log: LogWriter, refusal: Refusal): void {
+  log.add({
+    direction: 'in',
+    session: null,
+    from: refusal.from,
+    raw: refusal.raw,
+    reading: '',
+    error: refusal.reason,
+    outcome: refusal.status === 0 ? 'connection closed' : `refused with ${refusal.status}`,
+  });
 }

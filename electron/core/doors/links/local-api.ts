@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { err, ok, type Result } from '../../../../shared/result.ts';
-import { GuardedHttp, logRefusal } from '../../server/guarded-http.ts';
+import { GuardedHttp } from '../../server/guarded-http.ts';
+import { logRefusal } from '../../server/refusals.ts';
 import { commandErrorStatus } from '../../server/http-status.ts';
 import type { PortLimits } from '../../server/port-policy.ts';
 import { destroyAfterFlush } from '../../server/refusals.ts';

@@ -8,7 +8,8 @@ import {
   toCallEvent,
 } from '../../../../shared/protocols/season-office.ts';
 import { err, ok, type Result } from '../../../../shared/result.ts';
-import { GuardedHttp, logRefusal } from '../../server/guarded-http.ts';
+import { GuardedHttp } from '../../server/guarded-http.ts';
+import { logRefusal } from '../../server/refusals.ts';
 import { commandErrorStatus } from '../../server/http-status.ts';
 import { bindAddress, type PortLimits } from '../../server/port-policy.ts';
 import type { DoorLog } from '../door.ts';
