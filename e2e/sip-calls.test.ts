@@ -1,9 +1,8 @@
-import { after, afterEach, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { BridgeProbe } from './support/bridge-probe.ts';
-import { launchChromium } from './support/browser.ts';
 import { REPO_ROOT } from './support/serve.ts';
 import { waitForInboundAudio } from './sip/audio-energy.ts';
 import {
@@ -20,9 +19,10 @@ import {
   type Phone,
 } from './sip/comms-manager.ts';
 import { runInOwnNetworkNamespace } from './sip/netns.ts';
+import { phoneRig } from './sip/phone-rig.ts';
 import { isRequest, isResponseTo } from './sip/page-wire.ts';
 import { waitForAudioBothWays } from './sip/peer-stats.ts';
-import { answeringSipp, callWithSipp, startRig, type SipRig } from './sip/rig.ts';
+import { answeringSipp, callWithSipp, type SipRig } from './sip/rig.ts';
 import { sdpDirection } from './sip/sipp.ts';
 
 // WebRTC against rtpengine on loopback: in a network namespace of its own (DESIGN.md).
@@ -44,35 +44,15 @@ const CALLER = '1004';
 const OTHER = '1002';
 
 describe('SIP calls through Kamailio and rtpengine', () => {
+  const ready = phoneRig({ user: USER });
   let rig: SipRig;
   let browser: Browser;
   let phone: Phone;
   let page: Page;
-  /** What `before` started, last first: all of it is ended even if `before` failed half-way. */
-  const started: (() => Promise<unknown>)[] = [];
 
-  before(async () => {
-    rig = await startRig({ rtpengine: true });
-    started.unshift(() => rig.stop());
-    browser = await launchChromium();
-    started.unshift(() => browser.close());
-    phone = await startPhone(rig, browser, USER);
-    started.unshift(() => phone.close());
+  before(() => {
+    ({ rig, browser, phone } = ready());
     page = phone.page;
-  });
-
-  // A test that failed half-way must not leave its call to the next one: line 1 again.
-  afterEach(async () => {
-    const { lines } = (await phone.probe.snapshot()).table;
-    for (const { line, call } of lines) {
-      if (call === null) continue;
-      await phone.probe.invoke('command', { kind: 'Drop', line });
-      await waitForLine(page, line, 'idle');
-    }
-  });
-
-  after(async () => {
-    for (const stop of started) await stop();
   });
 
   it('dials from the Number field: dialing, established once the far end answers, idle and answered in the history after Hang up', async () => {

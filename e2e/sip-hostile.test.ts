@@ -1,9 +1,8 @@
-import { after, afterEach, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { CallEvent } from '../shared/model/call-event.ts';
-import { launchChromium } from './support/browser.ts';
 import {
   button,
   callerGot,
@@ -13,7 +12,6 @@ import {
   historyRow,
   ranThrough,
   received,
-  startPhone,
   statusesReceived,
   waitForLine,
   type Phone,
@@ -32,9 +30,10 @@ import {
   stillAPhone,
 } from './sip/hostile.ts';
 import { runInOwnNetworkNamespace } from './sip/netns.ts';
+import { phoneRig } from './sip/phone-rig.ts';
 import { isRequest, isResponseTo } from './sip/page-wire.ts';
 import { until } from './sip/process.ts';
-import { answeringSipp, startRig, type SipRig } from './sip/rig.ts';
+import { answeringSipp, type SipRig } from './sip/rig.ts';
 
 // WebRTC against rtpengine on loopback: in a network namespace of its own (DESIGN.md).
 await runInOwnNetworkNamespace(import.meta.filename);
@@ -57,36 +56,15 @@ const CALLER = '1004';
 const LINES = 4;
 
 describe('SIP engine against hostile input from the network', () => {
+  const ready = phoneRig({ user: USER });
   let rig: SipRig;
-  let browser: Browser;
   let phone: Phone;
   let page: Page;
-  /** What `before` started, last first: all of it is ended even if `before` failed half-way. */
-  const started: (() => Promise<unknown>)[] = [];
   const asCaller = () => ({ user: CALLER, password: rig.password(CALLER) });
 
-  before(async () => {
-    rig = await startRig({ rtpengine: true });
-    started.unshift(() => rig.stop());
-    browser = await launchChromium();
-    started.unshift(() => browser.close());
-    phone = await startPhone(rig, browser, USER);
-    started.unshift(() => phone.close());
+  before(() => {
+    ({ rig, phone } = ready());
     page = phone.page;
-  });
-
-  // A test that failed half-way must not leave its call to the next one.
-  afterEach(async () => {
-    const { lines } = (await phone.probe.snapshot()).table;
-    for (const { line, call } of lines) {
-      if (call === null) continue;
-      await phone.probe.invoke('command', { kind: 'Drop', line });
-      await waitForLine(page, line, 'idle');
-    }
-  });
-
-  after(async () => {
-    for (const stop of started) await stop();
   });
 
   it('never hands the engine what Kamailio cannot parse, and logs an INVITE that JsSIP cannot read instead of leaving it unanswered', async () => {
